@@ -1,0 +1,147 @@
+"""How every service consumes events: durable, at-least-once delivery, exactly-once effects.
+
+A message is acknowledged only after the handler's effect committed. The handler runs inside a
+transaction that also records the event as processed by this consumer, so a redelivery (after a crash
+between commit and ack, say) finds the record and changes nothing. An exception rolls the transaction
+back and asks JetStream to deliver again after a backoff (FastStream's default policy since 0.6 would
+terminate the message instead, so the ack policy is MANUAL and this module decides). After
+`max_attempts` failed deliveries the message is parked on the dead-letter subject with its error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import structlog
+from faststream import AckPolicy
+from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub
+from faststream.nats.annotations import NatsMessage
+
+from civic311_backbone.contracts import Envelope, dead_letter_subject, from_dict, from_wire, stream_subjects
+from civic311_backbone.settings import BackboneSettings
+from civic311_backbone.store import EventStore
+
+log = structlog.get_logger(__name__)
+
+Handler = Callable[[Envelope[Any], asyncpg.Connection], Awaitable[None]]
+"""Apply one event's effect using the given connection, inside the consumer's transaction."""
+
+AfterCommit = Callable[[Envelope[Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    name: str
+    """Durable consumer name; also the key of its processed-event records."""
+    handler: Handler
+    event_types: Collection[str] | None = None
+    """Event types to handle; others are acknowledged untouched. None: all."""
+    max_attempts: int = 5
+    backoff_seconds: tuple[float, ...] = field(default=(0.2, 1.0, 5.0, 15.0))
+    ack_wait_seconds: float = 30.0
+    """How long JetStream waits for an ack before delivering again (a consumer that died)."""
+
+
+class EventConsumer:
+    """One durable JetStream consumer of the events stream, wired to a handler."""
+
+    def __init__(
+        self,
+        *,
+        spec: ConsumerSpec,
+        pool: asyncpg.Pool,
+        store: EventStore,
+        settings: BackboneSettings,
+        after_commit: AfterCommit | None = None,
+    ) -> None:
+        self.spec = spec
+        self._pool = pool
+        self._store = store
+        self._settings = settings
+        self._after_commit = after_commit
+        self._broker: NatsBroker | None = None
+        self.handled = 0
+
+    def subscribe(self, broker: NatsBroker) -> None:
+        """Register the durable pull consumer on the broker (before the broker starts)."""
+        self._broker = broker
+        broker.subscriber(
+            stream_subjects(self._settings.subject_prefix)[0],
+            stream=JStream(self._settings.stream_name, declare=False),
+            durable=self.spec.name,
+            pull_sub=PullSub(batch_size=32, timeout=1.0),
+            config=ConsumerConfig(ack_wait=self.spec.ack_wait_seconds, max_deliver=-1),
+            ack_policy=AckPolicy.MANUAL,
+            title=f"{self.spec.name}: request events",
+        )(self._on_message)
+
+    async def _on_message(self, body: Any, msg: NatsMessage) -> None:
+        try:
+            # FastStream has parsed the JSON already; anything else is a poison message.
+            envelope = from_dict(body) if isinstance(body, dict) else from_wire(msg.body)
+        except Exception as error:  # noqa: BLE001 - undecodable now means undecodable forever
+            await self._park(msg, error, attempts=_deliveries(msg))
+            return
+        with structlog.contextvars.bound_contextvars(**envelope.metadata(), consumer=self.spec.name):
+            if self.spec.event_types is not None and envelope.event_type not in self.spec.event_types:
+                await msg.ack()
+                return
+            try:
+                applied = await self._apply(envelope)
+            except Exception as error:  # noqa: BLE001 - every failure is retried, then parked
+                await self._retry_or_park(msg, error)
+                return
+            if applied:
+                self._store.wake_followers()
+                self.handled += 1
+            if self._after_commit is not None:
+                await self._after_commit(envelope)
+            await msg.ack()
+
+    async def _apply(self, envelope: Envelope[Any]) -> bool:
+        async with self._pool.acquire() as conn, conn.transaction():
+            first_time = await conn.fetchval(
+                """INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
+                   ON CONFLICT DO NOTHING RETURNING true""",
+                self.spec.name,
+                envelope.event_id,
+            )
+            if not first_time:
+                log.info("already processed; acknowledging again")
+                return False
+            await self.spec.handler(envelope, conn)
+        return True
+
+    async def _retry_or_park(self, msg: NatsMessage, error: Exception) -> None:
+        attempts = _deliveries(msg)
+        if attempts >= self.spec.max_attempts:
+            await self._park(msg, error, attempts=attempts)
+            return
+        delay = self.spec.backoff_seconds[min(attempts, len(self.spec.backoff_seconds)) - 1]
+        log.warning("handler failed; will be redelivered", error=repr(error), attempt=attempts, retry_in=delay)
+        await msg.nack(delay=delay)
+
+    async def _park(self, msg: NatsMessage, error: Exception, *, attempts: int) -> None:
+        """Move the message to the dead-letter subject (durably), then let JetStream forget it."""
+        subject = dead_letter_subject(self._settings.subject_prefix, self.spec.name)
+        headers = {
+            **{k: v for k, v in (msg.headers or {}).items() if isinstance(v, str)},
+            "Civic311-Error": repr(error)[:2000],
+            "Civic311-Consumer": self.spec.name,
+            "Civic311-Attempts": str(attempts),
+            "Civic311-Original-Subject": msg.raw_message.subject,
+        }
+        # Parking twice (a crash right after parking) stores it once.
+        headers["Nats-Msg-Id"] = f"{headers.get('Nats-Msg-Id', msg.message_id)}:{self.spec.name}"
+        assert self._broker is not None
+        await self._broker.connection.jetstream().publish(subject, msg.body, headers=headers)
+        log.error("message parked on the dead-letter subject", error=repr(error), attempts=attempts, subject=subject)
+        await msg.ack()
+
+
+def _deliveries(msg: NatsMessage) -> int:
+    metadata = msg.raw_message.metadata
+    return int(metadata.num_delivered or 1)

@@ -1,0 +1,137 @@
+"""The four core facts of a service request's life. Past tense, frozen, additive changes only.
+
+A field marked `personal_data` (in its JSON Schema) is a resident's personal data: it travels to the
+services that need it and never into a public feed, page or API answer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from civic311_backbone.contracts.envelope import Payload
+
+PERSONAL = {"personal_data": True}
+
+Channel = Literal["web", "open311", "phone", "walk_in", "sms", "email", "staff", "import"]
+Language = Literal["en", "es"]
+Priority = Literal["emergency", "high", "normal", "low"]
+
+
+class Location(BaseModel):
+    """Where the problem is: coordinates, an address, or both."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = Field(
+        default=None, description="Latitude (WGS 84).", examples=[42.3601]
+    )
+    long: Annotated[float, Field(ge=-180, le=180)] | None = Field(
+        default=None, description="Longitude (WGS 84).", examples=[-71.0589]
+    )
+    address_string: str | None = Field(
+        default=None, max_length=500, description="Address as given.", examples=["1 City Hall Sq"]
+    )
+    address_id: str | None = Field(
+        default=None, max_length=100, description="Id of the address in the city's address database."
+    )
+
+
+class Contact(BaseModel):
+    """How to reach the resident who reported the problem. Personal data."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=PERSONAL)
+
+    first_name: str | None = Field(default=None, max_length=100)
+    last_name: str | None = Field(default=None, max_length=100)
+    email: str | None = Field(default=None, max_length=254, examples=["resident@example.org"])
+    phone: str | None = Field(default=None, max_length=40, examples=["+1 617 555 0100"])
+
+
+class Cost(BaseModel):
+    """Effort and money spent on a request, as recorded by staff."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    labour_hours: Decimal = Field(default=Decimal(0), ge=0, examples=["1.5"])
+    materials: Decimal = Field(default=Decimal(0), ge=0, description="Materials, in `currency`.")
+    currency: str = Field(default="USD", min_length=3, max_length=3)
+
+
+class RequestCreated(Payload):
+    """A resident's report was accepted and given a tracking number."""
+
+    event_type = "RequestCreated"
+
+    tracking_number: str = Field(
+        description="Short code the resident quotes to follow the request.", examples=["7KQ-4MX2"]
+    )
+    service_code: str = Field(description="Request type from the service catalogue.", examples=["POTHOLE"])
+    description: str | None = Field(default=None, max_length=4000, examples=["Deep pothole by the bus stop"])
+    location: Location
+    attributes: dict[str, str | list[str]] = Field(
+        default_factory=dict,
+        description="Answers to the request type's questions, by attribute code.",
+        examples=[{"SIZE": "large"}],
+    )
+    media_url: str | None = Field(default=None, max_length=2000, description="Link to a photo.")
+    channel: Channel = Field(description="How the request came in.", examples=["web"])
+    language: Language = Field(default="en", description="Language the resident wants to hear in.")
+    contact: Contact | None = Field(default=None, json_schema_extra=PERSONAL)
+    jurisdiction_id: str | None = Field(default=None, max_length=100)
+    external_id: str | None = Field(
+        default=None, max_length=100, description="Id in the system it came from (imports)."
+    )
+
+
+class Assigned(Payload):
+    """The request was given to a department and queue, with a due time. A transfer is a new Assigned."""
+
+    event_type = "Assigned"
+
+    department: str = Field(examples=["Public Works"])
+    queue: str = Field(examples=["PWD-Streets-North"])
+    priority: Priority = Field(default="normal")
+    due_at: datetime | None = Field(default=None, description="SLA due time (UTC); none if untimed.")
+    district: str | None = Field(default=None, examples=["North"])
+    rule: str | None = Field(
+        default=None, description="Routing rule that matched, so a supervisor can see why.", examples=["default-by-type"]
+    )
+    reason: Literal["routing", "transfer", "import"] = Field(default="routing")
+    clock: Literal["started", "restarted", "continued"] = Field(
+        default="started", description="What the SLA clock did with this assignment."
+    )
+    note: str | None = Field(default=None, max_length=4000, description="Why it was transferred.")
+
+
+class StatusUpdated(Payload):
+    """Staff changed the status of an open request, or added a note or cost."""
+
+    event_type = "StatusUpdated"
+
+    status: Literal["acknowledged", "in_progress", "on_hold", "reopened"] = Field(examples=["in_progress"])
+    public_note: str | None = Field(default=None, max_length=4000, description="Shown to the resident.")
+    internal_note: str | None = Field(default=None, max_length=4000, description="Staff only.")
+    cost: Cost | None = None
+
+
+class Closed(Payload):
+    """The request is finished: resolved, found to be a duplicate, or otherwise ended."""
+
+    event_type = "Closed"
+
+    resolution: Literal["resolved", "duplicate", "not_actionable", "referred", "withdrawn"] = Field(
+        examples=["resolved"]
+    )
+    duplicate_of: str | None = Field(
+        default=None, description="Tracking number of the original, when resolution is duplicate."
+    )
+    public_note: str | None = Field(default=None, max_length=4000)
+    internal_note: str | None = Field(default=None, max_length=4000)
+    cost: Cost | None = None
+
+
+CORE_EVENTS: tuple[type[Payload], ...] = (RequestCreated, Assigned, StatusUpdated, Closed)

@@ -1,0 +1,36 @@
+"""Where each event type is published on NATS. Other services subscribe to these subjects.
+
+    {prefix}.request.created         RequestCreated
+    {prefix}.request.assigned        Assigned
+    {prefix}.request.status_updated  StatusUpdated
+    {prefix}.request.closed          Closed
+    {prefix}.dlq.{consumer}          messages a consumer gave up on, with the error in headers
+
+The JetStream stream (default name CIVIC311) captures {prefix}.request.>.
+"""
+
+from __future__ import annotations
+
+SUBJECT_TOKENS: dict[str, str] = {
+    "RequestCreated": "created",
+    "Assigned": "assigned",
+    "StatusUpdated": "status_updated",
+    "Closed": "closed",
+}
+
+
+def event_subject(prefix: str, event_type: str) -> str:
+    """The subject an event type is published on; unknown types go under `other`."""
+    token = SUBJECT_TOKENS.get(event_type)
+    if token is None:
+        token = "other." + "".join(("_" + c.lower()) if c.isupper() else c for c in event_type).lstrip("_")
+    return f"{prefix}.request.{token}"
+
+
+def stream_subjects(prefix: str) -> list[str]:
+    """What the JetStream stream captures."""
+    return [f"{prefix}.request.>"]
+
+
+def dead_letter_subject(prefix: str, consumer: str) -> str:
+    return f"{prefix}.dlq.{consumer}"

@@ -1,0 +1,49 @@
+"""python -m civic311_backbone.relay: the relay process."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+from pydantic import Field
+
+from civic311_backbone.relay.relay import Relay
+from civic311_backbone.service.runner import Resources, Wiring, run
+from civic311_backbone.settings import BackboneSettings, HttpSettings
+
+
+class RelaySettings(BackboneSettings, HttpSettings):
+    relay_page_size: int = Field(default=1000, ge=1, le=10000, description="Events published per batch.")
+
+
+async def wire(resources: Resources) -> Wiring:
+    settings = resources.settings
+    assert isinstance(settings, RelaySettings)
+    relay = Relay(
+        store=resources.store,
+        js=resources.broker.connection.jetstream(),
+        settings=settings,
+        page_size=settings.relay_page_size,
+    )
+
+    async def follow_store(stop: asyncio.Event) -> None:
+        # Its own connection: it holds the advisory lock that makes this relay the active one.
+        conn = await asyncpg.connect(
+            str(settings.database_url),
+            server_settings={"search_path": settings.database_schema, "application_name": "civic311-relay"},
+        )
+        try:
+            await relay.run(conn, stop)
+        finally:
+            await conn.close()
+
+    return Wiring(background=[follow_store])
+
+
+def main() -> None:
+    settings = RelaySettings()  # type: ignore[call-arg]
+    run("relay", settings, settings, wire)
+
+
+if __name__ == "__main__":
+    main()

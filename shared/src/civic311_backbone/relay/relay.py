@@ -1,0 +1,185 @@
+"""Publish every stored event to JetStream, in global order, exactly once.
+
+Exactly once on the bus comes from three things together: events are published in pages and the
+checkpoint moves only after JetStream acknowledged the whole page; each message carries
+Nats-Msg-Id = event_id, so JetStream drops a re-publish inside its duplicate window; and on start the
+relay reads back the tail of the stream to skip whatever it had published after its last checkpoint,
+which also covers a restart after the window has passed. One relay is active at a time: it holds a
+PostgreSQL advisory lock on its own connection; a second copy waits on that lock as a standby.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import zlib
+from dataclasses import dataclass, field
+from uuid import UUID
+
+import asyncpg
+import structlog
+from prometheus_client import Counter, Gauge
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
+
+from civic311_backbone.contracts import event_subject, to_wire
+from civic311_backbone.relay.checkpoints import load_checkpoint, save_checkpoint
+from civic311_backbone.relay.jetstream import ensure_stream
+from civic311_backbone.settings import BackboneSettings
+from civic311_backbone.store import EventStore, RecordedEvent
+
+log = structlog.get_logger(__name__)
+
+PUBLISHED = Counter("civic311_relay_published_events", "Events the relay published and JetStream acked")
+ACTIVE = Gauge("civic311_relay_active", "1 while this relay holds the lock and publishes")
+POSITION = Gauge("civic311_relay_position", "Global position of the last event published")
+
+POSITION_HEADER = "Civic311-Global-Position"
+
+
+@dataclass
+class RelayStatus:
+    """What the health endpoint reports."""
+
+    active: bool = False
+    position: int = 0
+    published: int = 0
+    errors: int = 0
+    last_error: str | None = field(default=None)
+
+
+class Relay:
+    def __init__(
+        self,
+        *,
+        store: EventStore,
+        js: JetStreamContext,
+        settings: BackboneSettings,
+        name: str = "relay",
+        page_size: int = 1000,
+        poll_interval: float = 1.0,
+        ack_timeout: float = 10.0,
+    ) -> None:
+        self._store = store
+        self._js = js
+        self._settings = settings
+        self._name = name
+        self._page_size = page_size
+        self._poll_interval = poll_interval
+        self._ack_timeout = ack_timeout
+        self._woken = asyncio.Event()
+        self.status = RelayStatus()
+
+    @property
+    def lock_key(self) -> int:
+        key = f"civic311.relay.{self._settings.database_schema}.{self._settings.stream_name}"
+        return zlib.crc32(key.encode())
+
+    async def run(self, conn: asyncpg.Connection, stop: asyncio.Event) -> None:
+        """Wait to become the active relay, then publish until `stop` is set.
+
+        `conn` is a dedicated connection: it holds the advisory lock, listens for appends and writes
+        the checkpoint, so a relay that lost its connection (and with it the lock) cannot go on.
+        """
+        while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self.lock_key):
+            log.info("another relay is active; standing by")
+            if await _wait(stop, 2.0):
+                return
+        self.status.active = True
+        ACTIVE.set(1)
+        await conn.add_listener(self._store.notify_channel, self._on_notify)
+        try:
+            await ensure_stream(self._js, self._settings)
+            position = await load_checkpoint(conn, self._name)
+            published_after = await self._published_after(position)
+            log.info("relay active", position=position, published_after_checkpoint=len(published_after))
+            while not stop.is_set():
+                self._woken.clear()
+                page = await self._store.read_page(after=position, limit=self._page_size)
+                if not page:
+                    await _wait_any(stop, self._woken, self._poll_interval)
+                    continue
+                await self._publish(page, skip=published_after)
+                position = page[-1].global_position
+                await save_checkpoint(conn, self._name, position)
+                self.status.position = position
+                self.status.published += len(page)
+                PUBLISHED.inc(len(page))
+                POSITION.set(position)
+        finally:
+            self.status.active = False
+            ACTIVE.set(0)
+            await conn.remove_listener(self._store.notify_channel, self._on_notify)
+
+    def _on_notify(self, *_: object) -> None:
+        self._woken.set()
+
+    async def _publish(self, page: list[RecordedEvent], *, skip: set[UUID]) -> None:
+        """Publish a page and wait for every ack; on failure retry the whole page (JetStream dedups)."""
+        attempt = 0
+        while True:
+            futures = []
+            for event in page:
+                if event.event_id in skip:
+                    continue
+                futures.append(
+                    await self._js.publish_async(
+                        event_subject(self._settings.subject_prefix, event.event_type),
+                        to_wire(event),
+                        headers={
+                            "Nats-Msg-Id": str(event.event_id),
+                            POSITION_HEADER: str(event.global_position),
+                            "correlation_id": str(event.correlation_id),
+                        },
+                    )
+                )
+            try:
+                await asyncio.wait_for(asyncio.gather(*futures), self._ack_timeout)
+                return
+            except Exception as error:  # noqa: BLE001 - any failure: retry with backoff
+                for future in futures:
+                    future.cancel()
+                attempt += 1
+                self.status.errors += 1
+                self.status.last_error = repr(error)
+                delay = min(0.1 * 2**attempt, 5.0)
+                log.warning("publish failed; retrying page", error=repr(error), retry_in=delay)
+                await asyncio.sleep(delay)
+
+    async def _published_after(self, checkpoint: int) -> set[UUID]:
+        """Event ids already in the stream beyond our checkpoint (published before a crash)."""
+        try:
+            info = await self._js.stream_info(self._settings.stream_name)
+        except NotFoundError:
+            return set()
+        found: set[UUID] = set()
+        sequence = info.state.last_seq
+        floor = max(info.state.first_seq, sequence - 4 * self._page_size)
+        while sequence >= floor and sequence > 0:
+            try:
+                msg = await self._js.get_msg(self._settings.stream_name, sequence)
+            except NotFoundError:
+                sequence -= 1
+                continue
+            headers = msg.headers or {}
+            if int(headers.get(POSITION_HEADER, "0")) <= checkpoint:
+                break
+            found.add(UUID(headers["Nats-Msg-Id"]))
+            sequence -= 1
+        return found
+
+
+async def _wait(stop: asyncio.Event, timeout: float) -> bool:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout)
+    except TimeoutError:
+        return False
+    return True
+
+
+async def _wait_any(first: asyncio.Event, second: asyncio.Event, timeout: float) -> None:
+    waiters = [asyncio.ensure_future(first.wait()), asyncio.ensure_future(second.wait())]
+    try:
+        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()

@@ -1,0 +1,1 @@
+"""What every civic311 process has in common: its HTTP endpoints for health and metrics, its lifecycle."""

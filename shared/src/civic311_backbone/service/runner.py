@@ -1,0 +1,129 @@
+"""One way to run every civic311 process: the same start-up, health, shutdown and failure handling.
+
+Start-up: logging, a pool on the store (migrations applied), the NATS broker, the JetStream streams, the
+service's consumers and background tasks, one HTTP server (health, metrics and the service's own pages).
+SIGTERM or SIGINT stops it gracefully: the HTTP server and consumers first, then the connections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import asyncpg
+import structlog
+import uvicorn
+from faststream.nats import NatsBroker
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Mount
+from starlette.types import ASGIApp
+
+from civic311_backbone.consuming import EventConsumer
+from civic311_backbone.logging import configure_logging
+from civic311_backbone.relay.jetstream import ensure_stream
+from civic311_backbone.service.health import ReadinessCheck, health_routes
+from civic311_backbone.settings import BackboneSettings, HttpSettings
+from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
+
+log = structlog.get_logger(__name__)
+
+BackgroundTask = Callable[[asyncio.Event], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What a service's wiring gets to build its parts from."""
+
+    settings: BackboneSettings
+    pool: asyncpg.Pool
+    store: EventStore
+    broker: NatsBroker
+
+
+@dataclass
+class Wiring:
+    """A service's parts: consumers, background tasks, an HTTP app, and readiness checks."""
+
+    consumers: Sequence[EventConsumer] = ()
+    background: Sequence[BackgroundTask] = ()
+    app: ASGIApp | None = None
+    checks: Mapping[str, ReadinessCheck] = field(default_factory=dict)
+    on_stop: Sequence[Callable[[], Awaitable[None]]] = ()
+
+
+Wire = Callable[[Resources], Awaitable[Wiring]]
+
+
+def run(name: str, settings: BackboneSettings, http: HttpSettings, wire: Wire) -> None:
+    """The entry point of a service process."""
+    configure_logging(service=name, level=settings.log_level, fmt=settings.log_format)
+    asyncio.run(serve(name, settings, http, wire))
+
+
+async def serve(name: str, settings: BackboneSettings, http: HttpSettings, wire: Wire) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    pool = await create_pool(settings, application_name=f"civic311-{name}")
+    async with pool.acquire() as conn:
+        await migrate(conn)
+    store = EventStore(pool, notify_channel=notify_channel(settings))
+    broker = NatsBroker(settings.nats_servers, name=f"civic311-{name}", logger=None)
+    await broker.connect()
+    await ensure_stream(broker.connection.jetstream(), settings)
+    resources = Resources(settings=settings, pool=pool, store=store, broker=broker)
+    wiring = await wire(resources)
+    for consumer in wiring.consumers:
+        consumer.subscribe(broker)
+    await broker.start()
+
+    async def database_ready() -> bool:
+        return bool(await pool.fetchval("SELECT true"))
+
+    async def bus_ready() -> bool:
+        return bool(broker.connection.is_connected)
+
+    checks = {"database": database_ready, "nats": bus_ready, **wiring.checks}
+    routes: list[BaseRoute] = list(health_routes(name, checks))
+    if wiring.app is not None:
+        routes.append(Mount("/", app=wiring.app))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            Starlette(routes=routes),
+            host=http.http_host,
+            port=http.http_port,
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+        )
+    )
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    tasks = [asyncio.create_task(task(stop), name=f"{name}-background") for task in wiring.background]
+    http_task = asyncio.create_task(server.serve(), name=f"{name}-http")
+    log.info("service started", http=f"http://{http.http_host}:{http.http_port}")
+    try:
+        await _until_stopped_or_failed(stop, [http_task, *tasks])
+    finally:
+        stop.set()
+        server.should_exit = True
+        await asyncio.gather(http_task, *tasks, return_exceptions=True)
+        await broker.stop()
+        for hook in wiring.on_stop:
+            await hook()
+        await store.drain()
+        await pool.close()
+        log.info("service stopped")
+
+
+async def _until_stopped_or_failed(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:
+    """Return on stop; raise if a task fails, so the process exits non-zero and is restarted."""
+    stopper = asyncio.create_task(stop.wait())
+    done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    stopper.cancel()
+    for task in done:
+        if task is not stopper and task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]

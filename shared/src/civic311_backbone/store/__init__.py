@@ -1,0 +1,20 @@
+"""The append-only PostgreSQL event store."""
+
+from civic311_backbone.store.errors import EventIdReused, EventStoreError, WrongExpectedVersion
+from civic311_backbone.store.event_store import EventStore
+from civic311_backbone.store.migrator import migrate
+from civic311_backbone.store.pool import create_pool, notify_channel
+from civic311_backbone.store.records import AppendResult, NewEvent, RecordedEvent
+
+__all__ = [
+    "AppendResult",
+    "EventIdReused",
+    "EventStore",
+    "EventStoreError",
+    "NewEvent",
+    "RecordedEvent",
+    "WrongExpectedVersion",
+    "create_pool",
+    "migrate",
+    "notify_channel",
+]

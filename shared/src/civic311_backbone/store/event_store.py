@@ -1,0 +1,191 @@
+"""The PostgreSQL event store: append with optimistic concurrency, read a stream, follow everything.
+
+The SQL lives in migrations/0001_events.sql, including why global positions are gap-safe without
+serialising writers. This module is the asyncpg client of that schema.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+
+import asyncpg
+import orjson
+import structlog
+
+from civic311_backbone.store.errors import EventIdReused, WrongExpectedVersion
+from civic311_backbone.store.records import AppendResult, NewEvent, RecordedEvent
+
+log = structlog.get_logger(__name__)
+
+_COLUMNS = (
+    "global_position, event_id, stream_id, stream_version, event_type, schema_version, "
+    "occurred_at, recorded_at, correlation_id, causation_id, actor::text, payload::text"
+)
+_APPEND = "SELECT * FROM append_events($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb[], $10::jsonb[])"
+_READ_STREAM = (
+    f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 "
+    "ORDER BY stream_version"
+)
+_READ_AFTER = (
+    f"SELECT {_COLUMNS} FROM events WHERE global_position > $1 "
+    "AND global_position < safe_position_horizon() ORDER BY global_position LIMIT $2"
+)
+_READ_BETWEEN = (
+    f"SELECT {_COLUMNS} FROM events WHERE occurred_at >= $1 AND occurred_at < $2 "
+    "AND (occurred_at, global_position) > ($3, $4) ORDER BY occurred_at, global_position LIMIT $5"
+)
+
+
+def _record(row: asyncpg.Record) -> RecordedEvent:
+    return RecordedEvent(
+        global_position=row[0],
+        event_id=row[1],
+        stream_id=row[2],
+        stream_version=row[3],
+        event_type=row[4],
+        schema_version=row[5],
+        occurred_at=row[6],
+        recorded_at=row[7],
+        correlation_id=row[8],
+        causation_id=row[9],
+        actor=orjson.loads(row[10]),
+        payload=orjson.loads(row[11]),
+    )
+
+
+class EventStore:
+    """Append-only event streams in one PostgreSQL schema (the pool's search_path)."""
+
+    def __init__(self, pool: asyncpg.Pool, *, notify_channel: str) -> None:
+        self._pool = pool
+        self.notify_channel = notify_channel
+        self._wake_pending = False
+        self._wake_task: asyncio.Task[None] | None = None
+
+    async def append(
+        self,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        *,
+        expected_version: int | None,
+        conn: asyncpg.Connection | None = None,
+    ) -> AppendResult:
+        """Append events to the end of a stream, atomically.
+
+        expected_version is the stream's version as the caller last read it (0: the stream must not
+        exist yet), or None to append wherever the stream is. Raises WrongExpectedVersion if the stream
+        has moved. Appending the same events again (same event ids) stores nothing and returns where
+        they are. Pass `conn` to append inside the caller's transaction; then call wake_followers()
+        after that transaction commits.
+        """
+        if not events:
+            raise ValueError("nothing to append")
+        args = (
+            stream_id,
+            expected_version,
+            [e.event_id for e in events],
+            [e.event_type for e in events],
+            [e.schema_version for e in events],
+            [e.occurred_at for e in events],
+            [e.correlation_id for e in events],
+            [e.causation_id for e in events],
+            [e.actor for e in events],
+            [e.payload for e in events],
+        )
+        for attempt in range(3):
+            try:
+                if conn is not None:
+                    rows = await conn.fetch(_APPEND, *args)
+                else:
+                    rows = await self._pool.fetch(_APPEND, *args)
+                break
+            except asyncpg.PostgresError as error:
+                if error.sqlstate == "CV409":
+                    actual = int(error.detail) if getattr(error, "detail", None) else None
+                    raise WrongExpectedVersion(stream_id, expected_version, actual) from error
+                if not isinstance(error, asyncpg.UniqueViolationError):
+                    raise
+                constraint = getattr(error, "constraint_name", None)
+                if "not as this append" in str(error):
+                    raise EventIdReused(str(error)) from error
+                if constraint == "events_stream_version_unique" and expected_version is not None:
+                    # A concurrent append took the version first.
+                    raise WrongExpectedVersion(stream_id, expected_version, None) from error
+                if conn is not None or attempt == 2:
+                    raise
+                # A concurrent append of the same events (or, with no expected version, of others
+                # to the same stream) won the race: look again.
+        if conn is None:
+            self.wake_followers()
+        return AppendResult(
+            stream_version=rows[-1]["stream_version"],
+            global_position=rows[-1]["global_position"],
+            positions=tuple(r["global_position"] for r in rows),
+        )
+
+    async def read_stream(self, stream_id: str, *, from_version: int = 1) -> list[RecordedEvent]:
+        """The events of one stream, in stream order (empty if it does not exist)."""
+        rows = await self._pool.fetch(_READ_STREAM, stream_id, from_version)
+        return [_record(r) for r in rows]
+
+    async def read_page(self, *, after: int, limit: int = 1000) -> list[RecordedEvent]:
+        """The next events after a global position, in order, never skipping a late commit."""
+        rows = await self._pool.fetch(_READ_AFTER, after, limit)
+        return [_record(r) for r in rows]
+
+    async def read_all(self, *, after: int = 0, page_size: int = 1000) -> AsyncIterator[RecordedEvent]:
+        """Every event after a position, streamed page by page (memory bounded by the page size)."""
+        position = after
+        while True:
+            page = await self.read_page(after=position, limit=page_size)
+            for event in page:
+                yield event
+            if len(page) < page_size:
+                return
+            position = page[-1].global_position
+
+    async def read_between(
+        self, start: datetime, end: datetime, *, page_size: int = 1000
+    ) -> AsyncIterator[RecordedEvent]:
+        """Events that occurred in [start, end), by occurrence time, streamed in pages."""
+        cursor: tuple[datetime, int] = (start, -1)
+        while True:
+            rows = await self._pool.fetch(_READ_BETWEEN, start, end, *cursor, page_size)
+            for row in rows:
+                yield _record(row)
+            if len(rows) < page_size:
+                return
+            cursor = (rows[-1]["occurred_at"], rows[-1]["global_position"])
+
+    async def stream_version(self, stream_id: str) -> int:
+        """The stream's current version; 0 if it does not exist."""
+        value = await self._pool.fetchval(
+            "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = $1", stream_id
+        )
+        return int(value)
+
+    def wake_followers(self) -> None:
+        """Tell followers (the relay) that new events are committed.
+
+        NOTIFY is sent outside the appending transaction and coalesced (at most one in flight): a
+        NOTIFY inside the transaction would take PostgreSQL's global notify lock at commit and make
+        concurrent appends commit one at a time. Followers also poll slowly, so a lost wake only delays.
+        """
+        self._wake_pending = True
+        if self._wake_task is None or self._wake_task.done():
+            self._wake_task = asyncio.get_running_loop().create_task(self._send_wakes())
+
+    async def _send_wakes(self) -> None:
+        try:
+            while self._wake_pending:
+                self._wake_pending = False
+                await self._pool.execute("SELECT pg_notify($1, '')", self.notify_channel)
+        except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError) as error:
+            log.warning("could not wake followers; they will poll", error=str(error))
+
+    async def drain(self) -> None:
+        """Wait for a pending wake-up to be sent (before closing the pool)."""
+        if self._wake_task is not None:
+            await self._wake_task

@@ -1,0 +1,51 @@
+"""What goes into the store and what comes out of it. The store knows no event types: payloads are JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event about to be appended. The store gives it its stream version and global position."""
+
+    event_id: UUID
+    event_type: str
+    schema_version: int
+    occurred_at: datetime
+    correlation_id: UUID
+    causation_id: UUID | None
+    actor: str
+    """JSON text of the actor."""
+    payload: str
+    """JSON text of the payload."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """An event as the store holds it, with its JSON decoded."""
+
+    global_position: int
+    event_id: UUID
+    stream_id: str
+    stream_version: int
+    event_type: str
+    schema_version: int
+    occurred_at: datetime
+    recorded_at: datetime
+    correlation_id: UUID
+    causation_id: UUID | None
+    actor: dict[str, Any]
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    """Where an append put its events: the stream's new version and the last global position."""
+
+    stream_version: int
+    global_position: int
+    positions: tuple[int, ...]

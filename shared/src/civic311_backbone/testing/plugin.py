@@ -1,0 +1,83 @@
+"""pytest plugin: servers for the session, and per test its own schema, stream and subjects."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from uuid import uuid4
+
+import asyncpg
+import nats
+import pytest
+from nats.aio.client import Client as NatsClient
+from nats.js.errors import NotFoundError
+
+from civic311_backbone.relay.jetstream import dead_letter_stream
+from civic311_backbone.settings import BackboneSettings
+from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
+from civic311_backbone.testing.servers import nats_url, postgres_url
+
+
+@pytest.fixture(scope="session")
+def database_server_url() -> Iterator[str]:
+    with postgres_url() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def nats_server_url() -> Iterator[str]:
+    with nats_url() as url:
+        yield url
+
+
+@pytest.fixture
+def settings(database_server_url: str, nats_server_url: str) -> BackboneSettings:
+    """Settings that isolate this test: its own schema, JetStream stream and subject prefix."""
+    tag = uuid4().hex[:12]
+    return BackboneSettings(
+        database_url=database_server_url,  # type: ignore[arg-type]
+        nats_url=nats_server_url,
+        database_schema=f"t_{tag}",
+        stream_name=f"T_{tag}",
+        subject_prefix=f"t{tag}",
+    )
+
+
+def settings_env(settings: BackboneSettings) -> dict[str, str]:
+    """The environment a child process needs to work in this test's isolation."""
+    return {
+        "DATABASE_URL": str(settings.database_url),
+        "DATABASE_SCHEMA": settings.database_schema,
+        "NATS_URL": settings.nats_url,
+        "STREAM_NAME": settings.stream_name,
+        "SUBJECT_PREFIX": settings.subject_prefix,
+        "LOG_FORMAT": "json",
+    }
+
+
+@pytest.fixture
+async def pool(settings: BackboneSettings) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(settings, application_name="civic311-tests")
+    async with pool.acquire() as conn:
+        await migrate(conn)
+    yield pool
+    await pool.execute(f'DROP SCHEMA "{settings.database_schema}" CASCADE')
+    await pool.close()
+
+
+@pytest.fixture
+async def store(pool: asyncpg.Pool, settings: BackboneSettings) -> AsyncIterator[EventStore]:
+    event_store = EventStore(pool, notify_channel=notify_channel(settings))
+    yield event_store
+    await event_store.drain()
+
+
+@pytest.fixture
+async def nats_client(settings: BackboneSettings) -> AsyncIterator[NatsClient]:
+    client = await nats.connect(settings.nats_servers)
+    yield client
+    for stream in (settings.stream_name, dead_letter_stream(settings)):
+        try:
+            await client.jetstream().delete_stream(stream)
+        except NotFoundError:
+            pass
+    await client.close()

@@ -1,0 +1,147 @@
+"""Consumers on a real JetStream: redelivery on failure, dead letters, exactly-once effects."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from faststream.nats import NatsBroker
+from nats.aio.client import Client as NatsClient
+
+from civic311_backbone.consuming import ConsumerSpec, EventConsumer
+from civic311_backbone.contracts import Envelope, dead_letter_subject, event_subject, to_wire
+from civic311_backbone.relay.jetstream import dead_letter_stream, ensure_stream
+from civic311_backbone.settings import BackboneSettings
+from civic311_backbone.store import EventStore, RecordedEvent
+from civic311_backbone.testing.factories import new_stream_id, request_created
+from civic311_backbone.testing.plugin import settings_env
+from tests.backbone.consumer_fixtures import effect_count, record_effect
+from tests.support.processes import ServiceProcess
+from tests.support.waiting import eventually
+
+
+async def _stored_event(store: EventStore) -> RecordedEvent:
+    stream = new_stream_id()
+    await store.append(stream, [request_created()], expected_version=0)
+    return (await store.read_stream(stream))[0]
+
+
+async def _publish(nats_client: NatsClient, settings: BackboneSettings, event: RecordedEvent) -> None:
+    js = nats_client.jetstream()
+    await ensure_stream(js, settings)
+    await js.publish(
+        event_subject(settings.subject_prefix, event.event_type),
+        to_wire(event),
+        headers={"Nats-Msg-Id": str(event.event_id)},
+    )
+
+
+@pytest.fixture
+async def broker(settings: BackboneSettings, nats_client: NatsClient) -> AsyncIterator[NatsBroker]:
+    await ensure_stream(nats_client.jetstream(), settings)
+    broker = NatsBroker(settings.nats_servers)
+    yield broker
+    await broker.stop()
+
+
+async def _start(broker: NatsBroker, consumer: EventConsumer) -> None:
+    consumer.subscribe(broker)
+    await broker.start()
+
+
+async def test_handler_that_raises_gets_the_message_again(
+    store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings, nats_client: NatsClient, broker: NatsBroker
+) -> None:
+    calls: list[int] = []
+
+    async def flaky(envelope: Envelope[Any], conn: asyncpg.Connection) -> None:
+        calls.append(1)
+        await record_effect(envelope, conn)
+        if len(calls) == 1:
+            raise RuntimeError("database hiccup")  # the effect above is rolled back
+
+    spec = ConsumerSpec(name="flaky", handler=flaky, backoff_seconds=(0.05,))
+    await _start(broker, EventConsumer(spec=spec, pool=pool, store=store, settings=settings))
+    await _publish(nats_client, settings, await _stored_event(store))
+
+    await eventually(lambda: effect_count(pool), until=lambda n: n == 1)
+    assert len(calls) == 2
+    processed = await pool.fetchval("SELECT count(*) FROM processed_events WHERE consumer = 'flaky'")
+    assert processed == 1
+
+
+async def test_message_that_always_fails_is_parked_on_the_dead_letter_subject(
+    store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings, nats_client: NatsClient, broker: NatsBroker
+) -> None:
+    calls: list[int] = []
+
+    async def broken(envelope: Envelope[Any], conn: asyncpg.Connection) -> None:
+        calls.append(1)
+        raise ValueError("no department for this service code")
+
+    spec = ConsumerSpec(name="broken", handler=broken, max_attempts=3, backoff_seconds=(0.05,))
+    await _start(broker, EventConsumer(spec=spec, pool=pool, store=store, settings=settings))
+    event = await _stored_event(store)
+    await _publish(nats_client, settings, event)
+
+    js = nats_client.jetstream()
+    dlq = dead_letter_stream(settings)
+    await eventually(lambda: _messages(nats_client, dlq), until=lambda n: n == 1)
+    parked = await js.get_msg(dlq, 1)
+    assert parked.subject == dead_letter_subject(settings.subject_prefix, "broken")
+    assert parked.headers is not None
+    assert "no department for this service code" in parked.headers["Civic311-Error"]
+    assert parked.headers["Civic311-Attempts"] == "3"
+    assert parked.data == to_wire(event)
+    assert len(calls) == 3
+    assert await pool.fetchval("SELECT count(*) FROM processed_events") == 0
+    # And it is not delivered again once parked.
+    info = await js.consumer_info(settings.stream_name, "broken")
+    assert info.num_ack_pending == 0 and info.num_pending == 0
+
+
+async def _messages(nats_client: NatsClient, stream: str) -> int:
+    try:
+        return int((await nats_client.jetstream().stream_info(stream)).state.messages)
+    except Exception:  # noqa: BLE001 - not created yet
+        return 0
+
+
+@pytest.mark.slow
+async def test_consumer_killed_after_commit_before_ack_does_not_apply_twice(
+    store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings, nats_client: NatsClient, tmp_path: Path
+) -> None:
+    event = await _stored_event(store)
+    await _publish(nats_client, settings, event)
+    env = {**settings_env(settings), "CRASH_MARKER": str(tmp_path / "crashed")}
+
+    first = ServiceProcess("tests.backbone.crashing_consumer", env, tmp_path, name="first").start()
+    assert first.process is not None
+    await eventually(lambda: _exited(first), timeout=30, what="consumer killed itself")
+    assert first.process.returncode == -9
+    assert await effect_count(pool) == 1
+
+    second = ServiceProcess("tests.backbone.crashing_consumer", env, tmp_path, name="second").start()
+    try:
+        await second.wait_ready()
+        js = nats_client.jetstream()
+
+        async def acked() -> bool:
+            info = await js.consumer_info(settings.stream_name, "crashing")
+            return info.ack_floor is not None and info.ack_floor.stream_seq == 1
+
+        await eventually(acked, timeout=30, what="redelivered message acknowledged")
+        info = await js.consumer_info(settings.stream_name, "crashing")
+        # The consumer sequence counts deliveries: 2 means the unacked message came again.
+        assert info.delivered.consumer_seq >= 2, "the message was never redelivered"
+    finally:
+        second.stop()
+    assert await effect_count(pool) == 1
+
+
+async def _exited(process: ServiceProcess) -> bool:
+    assert process.process is not None
+    return process.process.poll() is not None

@@ -1,0 +1,142 @@
+"""The event store on a real PostgreSQL: append-only, optimistic, idempotent, readable every way."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import asyncpg
+import pytest
+
+from civic311_backbone.contracts import RequestCreated, from_record
+from civic311_backbone.store import EventIdReused, EventStore, WrongExpectedVersion, migrate
+from civic311_backbone.testing.factories import new_stream_id, request_created, status_updated
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE events SET event_type = 'Tampered'",
+        "DELETE FROM events",
+        "TRUNCATE events",
+    ],
+)
+async def test_database_refuses_to_change_stored_events(
+    store: EventStore, pool: asyncpg.Pool, statement: str
+) -> None:
+    stream = new_stream_id()
+    await store.append(stream, [request_created()], expected_version=0)
+
+    with pytest.raises(asyncpg.PostgresError, match="append-only"):
+        await pool.execute(statement)
+
+    events = await store.read_stream(stream)
+    assert [e.event_type for e in events] == ["RequestCreated"]
+
+
+async def test_stale_expected_version_raises_and_stores_nothing(store: EventStore) -> None:
+    stream = new_stream_id()
+    await store.append(stream, [request_created()], expected_version=0)
+    await store.append(stream, [status_updated("first")], expected_version=1)
+
+    with pytest.raises(WrongExpectedVersion) as raised:
+        await store.append(stream, [status_updated("stale")], expected_version=1)
+
+    assert raised.value.actual == 2
+    events = await store.read_stream(stream)
+    assert [e.payload.get("public_note") for e in events] == [None, "first"]
+
+
+async def test_new_stream_must_not_exist_yet(store: EventStore) -> None:
+    stream = new_stream_id()
+    await store.append(stream, [request_created()], expected_version=0)
+
+    with pytest.raises(WrongExpectedVersion):
+        await store.append(stream, [request_created()], expected_version=0)
+    assert await store.stream_version(stream) == 1
+
+
+async def test_same_event_appended_twice_is_stored_once(store: EventStore, pool: asyncpg.Pool) -> None:
+    stream = new_stream_id()
+    created = request_created()
+    first = await store.append(stream, [created], expected_version=0)
+
+    again = await store.append(stream, [created], expected_version=0)
+
+    assert again == first
+    count = await pool.fetchval("SELECT count(*) FROM events WHERE event_id = $1", created.event_id)
+    assert count == 1
+
+
+async def test_event_id_reused_in_another_append_is_refused(store: EventStore) -> None:
+    created = request_created()
+    await store.append(new_stream_id(), [created], expected_version=0)
+
+    with pytest.raises(EventIdReused):
+        await store.append(new_stream_id(), [created, status_updated()], expected_version=0)
+
+
+async def test_batch_append_numbers_stream_and_orders_positions(store: EventStore) -> None:
+    stream = new_stream_id()
+    result = await store.append(
+        stream, [request_created(), status_updated("a"), status_updated("b")], expected_version=0
+    )
+
+    assert result.stream_version == 3
+    assert list(result.positions) == sorted(result.positions)
+    events = await store.read_stream(stream)
+    assert [e.stream_version for e in events] == [1, 2, 3]
+    assert [e.global_position for e in events] == list(result.positions)
+
+
+async def test_append_without_expected_version_goes_to_the_end(store: EventStore) -> None:
+    stream = new_stream_id()
+    await store.append(stream, [request_created()], expected_version=None)
+    result = await store.append(stream, [status_updated()], expected_version=None)
+    assert result.stream_version == 2
+
+
+async def test_read_all_pages_through_everything_in_order(store: EventStore) -> None:
+    streams = [new_stream_id() for _ in range(7)]
+    for stream in streams:
+        await store.append(stream, [request_created(), status_updated()], expected_version=0)
+
+    events = [e async for e in store.read_all(page_size=3)]
+
+    assert len(events) == 14
+    positions = [e.global_position for e in events]
+    assert positions == sorted(positions) and len(set(positions)) == 14
+    tail = [e async for e in store.read_all(after=positions[9], page_size=3)]
+    assert [e.global_position for e in tail] == positions[10:]
+
+
+async def test_read_between_selects_by_occurrence_time(store: EventStore) -> None:
+    stream = new_stream_id()
+    await store.append(stream, [request_created(), status_updated()], expected_version=0)
+    events = await store.read_stream(stream)
+    first, second = events[0].occurred_at, events[1].occurred_at
+
+    window = [e async for e in store.read_between(first, first + timedelta(microseconds=1))]
+    everything = [e async for e in store.read_between(first, second + timedelta(seconds=1), page_size=1)]
+
+    assert [e.event_id for e in window] == [events[0].event_id]
+    assert [e.event_id for e in everything] == [e.event_id for e in events]
+
+
+async def test_stored_event_decodes_to_its_typed_envelope(store: EventStore) -> None:
+    stream = new_stream_id()
+    created = request_created("7KQ-4MX2")
+    await store.append(stream, [created], expected_version=0)
+
+    envelope = from_record((await store.read_stream(stream))[0])
+
+    assert isinstance(envelope.payload, RequestCreated)
+    assert envelope.payload.tracking_number == "7KQ-4MX2"
+    assert envelope.event_id == created.event_id
+    assert envelope.stream_version == 1 and envelope.global_position is not None
+
+
+async def test_migrations_run_twice_are_harmless(pool: asyncpg.Pool) -> None:
+    async with pool.acquire() as conn:
+        assert await migrate(conn) == []
+        versions = await conn.fetch("SELECT version FROM schema_migrations")
+    assert [r["version"] for r in versions] == [1]

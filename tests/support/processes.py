@@ -1,0 +1,77 @@
+"""Run civic311 processes as a user would: as separate OS processes, talked to over HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import httpx
+
+from tests.support.waiting import eventually
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ServiceProcess:
+    """One service process with its own HTTP port; output goes to a log file for failed tests."""
+
+    def __init__(self, module: str, env: Mapping[str, str], log_dir: Path, *, name: str | None = None) -> None:
+        self.module = module
+        self.name = name or module.rsplit(".", 1)[-1]
+        self.port = free_port()
+        self.env = {**os.environ, **env, "HTTP_PORT": str(self.port), "HTTP_HOST": "127.0.0.1"}
+        self.log_path = log_dir / f"{self.name}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ServiceProcess:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(  # noqa: S603 - our own module, our own interpreter
+            [sys.executable, "-m", self.module], env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        return self
+
+    async def wait_ready(self, timeout: float = 30.0) -> None:
+        async def ready() -> bool:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise AssertionError(f"{self.name} exited {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                async with httpx.AsyncClient() as client:
+                    return (await client.get(f"{self.url}/health/ready")).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        await eventually(ready, timeout=timeout, what=f"{self.name} ready")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up, no last words."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
