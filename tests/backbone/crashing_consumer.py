@@ -42,5 +42,5 @@ async def wire(resources: Resources) -> Wiring:
 
 
 if __name__ == "__main__":
-    settings = CrashingSettings()  # type: ignore[call-arg]
+    settings = CrashingSettings()
     run("crashing-consumer", settings, settings, wire)

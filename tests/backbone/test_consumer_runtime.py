@@ -53,7 +53,11 @@ async def _start(broker: NatsBroker, consumer: EventConsumer) -> None:
 
 
 async def test_handler_that_raises_gets_the_message_again(
-    store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings, nats_client: NatsClient, broker: NatsBroker
+    store: EventStore,
+    pool: asyncpg.Pool,
+    settings: BackboneSettings,
+    nats_client: NatsClient,
+    broker: NatsBroker,
 ) -> None:
     calls: list[int] = []
 
@@ -74,7 +78,11 @@ async def test_handler_that_raises_gets_the_message_again(
 
 
 async def test_message_that_always_fails_is_parked_on_the_dead_letter_subject(
-    store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings, nats_client: NatsClient, broker: NatsBroker
+    store: EventStore,
+    pool: asyncpg.Pool,
+    settings: BackboneSettings,
+    nats_client: NatsClient,
+    broker: NatsBroker,
 ) -> None:
     calls: list[int] = []
 
@@ -106,13 +114,17 @@ async def test_message_that_always_fails_is_parked_on_the_dead_letter_subject(
 async def _messages(nats_client: NatsClient, stream: str) -> int:
     try:
         return int((await nats_client.jetstream().stream_info(stream)).state.messages)
-    except Exception:  # noqa: BLE001 - not created yet
+    except Exception:
         return 0
 
 
 @pytest.mark.slow
 async def test_consumer_killed_after_commit_before_ack_does_not_apply_twice(
-    store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings, nats_client: NatsClient, tmp_path: Path
+    store: EventStore,
+    pool: asyncpg.Pool,
+    settings: BackboneSettings,
+    nats_client: NatsClient,
+    tmp_path: Path,
 ) -> None:
     event = await _stored_event(store)
     await _publish(nats_client, settings, event)

@@ -51,6 +51,7 @@ async def test_relay_publishes_each_event_on_its_subject_in_order(
         event_subject(settings.subject_prefix, "StatusUpdated"),
         event_subject(settings.subject_prefix, "StatusUpdated"),
     ]
+    assert messages[0].data is not None
     first = from_wire(messages[0].data)
     assert first.payload.tracking_number == "ABC-1234"  # type: ignore[attr-defined]
     stored = await store.read_stream(stream)

@@ -24,7 +24,9 @@ def free_port() -> int:
 class ServiceProcess:
     """One service process with its own HTTP port; output goes to a log file for failed tests."""
 
-    def __init__(self, module: str, env: Mapping[str, str], log_dir: Path, *, name: str | None = None) -> None:
+    def __init__(
+        self, module: str, env: Mapping[str, str], log_dir: Path, *, name: str | None = None
+    ) -> None:
         self.module = module
         self.name = name or module.rsplit(".", 1)[-1]
         self.port = free_port()
@@ -38,7 +40,7 @@ class ServiceProcess:
 
     def start(self) -> ServiceProcess:
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603 - our own module, our own interpreter
+        self.process = subprocess.Popen(
             [sys.executable, "-m", self.module], env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
         return self

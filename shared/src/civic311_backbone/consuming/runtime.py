@@ -20,7 +20,13 @@ from faststream import AckPolicy
 from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub
 from faststream.nats.annotations import NatsMessage
 
-from civic311_backbone.contracts import Envelope, dead_letter_subject, from_dict, from_wire, stream_subjects
+from civic311_backbone.contracts import (
+    Envelope,
+    dead_letter_subject,
+    from_dict,
+    from_wire,
+    stream_subjects,
+)
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 
@@ -82,7 +88,7 @@ class EventConsumer:
         try:
             # FastStream has parsed the JSON already; anything else is a poison message.
             envelope = from_dict(body) if isinstance(body, dict) else from_wire(msg.body)
-        except Exception as error:  # noqa: BLE001 - undecodable now means undecodable forever
+        except Exception as error:
             await self._park(msg, error, attempts=_deliveries(msg))
             return
         with structlog.contextvars.bound_contextvars(**envelope.metadata(), consumer=self.spec.name):
@@ -91,7 +97,7 @@ class EventConsumer:
                 return
             try:
                 applied = await self._apply(envelope)
-            except Exception as error:  # noqa: BLE001 - every failure is retried, then parked
+            except Exception as error:
                 await self._retry_or_park(msg, error)
                 return
             if applied:
@@ -121,7 +127,12 @@ class EventConsumer:
             await self._park(msg, error, attempts=attempts)
             return
         delay = self.spec.backoff_seconds[min(attempts, len(self.spec.backoff_seconds)) - 1]
-        log.warning("handler failed; will be redelivered", error=repr(error), attempt=attempts, retry_in=delay)
+        log.warning(
+            "handler failed; will be redelivered",
+            error=repr(error),
+            attempt=attempts,
+            retry_in=delay,
+        )
         await msg.nack(delay=delay)
 
     async def _park(self, msg: NatsMessage, error: Exception, *, attempts: int) -> None:
@@ -138,7 +149,12 @@ class EventConsumer:
         headers["Nats-Msg-Id"] = f"{headers.get('Nats-Msg-Id', msg.message_id)}:{self.spec.name}"
         assert self._broker is not None
         await self._broker.connection.jetstream().publish(subject, msg.body, headers=headers)
-        log.error("message parked on the dead-letter subject", error=repr(error), attempts=attempts, subject=subject)
+        log.error(
+            "message parked on the dead-letter subject",
+            error=repr(error),
+            attempts=attempts,
+            subject=subject,
+        )
         await msg.ack()
 
 

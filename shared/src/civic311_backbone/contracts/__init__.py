@@ -45,7 +45,9 @@ __all__ = [
     "from_record",
     "from_wire",
     "new_event",
+    "new_event_id",
     "stream_subjects",
     "to_wire",
     "upcast",
+    "utc_now",
 ]

@@ -11,10 +11,11 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from civic311_backbone.contracts.envelope import Payload
 
-PERSONAL = {"personal_data": True}
+PERSONAL: JsonDict = {"personal_data": True}
 
 Channel = Literal["web", "open311", "phone", "walk_in", "sms", "email", "staff", "import"]
 Language = Literal["en", "es"]
@@ -36,7 +37,9 @@ class Location(BaseModel):
         default=None, max_length=500, description="Address as given.", examples=["1 City Hall Sq"]
     )
     address_id: str | None = Field(
-        default=None, max_length=100, description="Id of the address in the city's address database."
+        default=None,
+        max_length=100,
+        description="Id of the address in the city's address database.",
     )
 
 
@@ -98,7 +101,9 @@ class Assigned(Payload):
     due_at: datetime | None = Field(default=None, description="SLA due time (UTC); none if untimed.")
     district: str | None = Field(default=None, examples=["North"])
     rule: str | None = Field(
-        default=None, description="Routing rule that matched, so a supervisor can see why.", examples=["default-by-type"]
+        default=None,
+        description="Routing rule that matched, so a supervisor can see why.",
+        examples=["default-by-type"],
     )
     reason: Literal["routing", "transfer", "import"] = Field(default="routing")
     clock: Literal["started", "restarted", "continued"] = Field(

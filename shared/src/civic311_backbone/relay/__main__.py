@@ -30,7 +30,10 @@ async def wire(resources: Resources) -> Wiring:
         # Its own connection: it holds the advisory lock that makes this relay the active one.
         conn = await asyncpg.connect(
             str(settings.database_url),
-            server_settings={"search_path": settings.database_schema, "application_name": "civic311-relay"},
+            server_settings={
+                "search_path": settings.database_schema,
+                "application_name": "civic311-relay",
+            },
         )
         try:
             await relay.run(conn, stop)
@@ -41,7 +44,7 @@ async def wire(resources: Resources) -> Wiring:
 
 
 def main() -> None:
-    settings = RelaySettings()  # type: ignore[call-arg]
+    settings = RelaySettings()
     run("relay", settings, settings, wire)
 
 

@@ -17,9 +17,9 @@ from uuid import UUID
 
 import asyncpg
 import structlog
-from prometheus_client import Counter, Gauge
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
+from prometheus_client import Counter, Gauge
 
 from civic311_backbone.contracts import event_subject, to_wire
 from civic311_backbone.relay.checkpoints import load_checkpoint, save_checkpoint
@@ -135,7 +135,7 @@ class Relay:
             try:
                 await asyncio.wait_for(asyncio.gather(*futures), self._ack_timeout)
                 return
-            except Exception as error:  # noqa: BLE001 - any failure: retry with backoff
+            except Exception as error:
                 for future in futures:
                     future.cancel()
                 attempt += 1

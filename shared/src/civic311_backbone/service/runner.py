@@ -101,8 +101,9 @@ async def serve(name: str, settings: BackboneSettings, http: HttpSettings, wire:
             lifespan="off",
         )
     )
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-    tasks = [asyncio.create_task(task(stop), name=f"{name}-background") for task in wiring.background]
+    tasks: list[asyncio.Task[None]] = [
+        asyncio.create_task(_run(task, stop), name=f"{name}-background") for task in wiring.background
+    ]
     http_task = asyncio.create_task(server.serve(), name=f"{name}-http")
     log.info("service started", http=f"http://{http.http_host}:{http.http_port}")
     try:
@@ -117,6 +118,10 @@ async def serve(name: str, settings: BackboneSettings, http: HttpSettings, wire:
         await store.drain()
         await pool.close()
         log.info("service stopped")
+
+
+async def _run(task: BackgroundTask, stop: asyncio.Event) -> None:
+    await task(stop)
 
 
 async def _until_stopped_or_failed(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:

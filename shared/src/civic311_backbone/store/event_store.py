@@ -25,8 +25,7 @@ _COLUMNS = (
 )
 _APPEND = "SELECT * FROM append_events($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb[], $10::jsonb[])"
 _READ_STREAM = (
-    f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 "
-    "ORDER BY stream_version"
+    f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version"
 )
 _READ_AFTER = (
     f"SELECT {_COLUMNS} FROM events WHERE global_position > $1 "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 from uuid import uuid4
 
@@ -34,7 +35,7 @@ def settings(database_server_url: str, nats_server_url: str) -> BackboneSettings
     """Settings that isolate this test: its own schema, JetStream stream and subject prefix."""
     tag = uuid4().hex[:12]
     return BackboneSettings(
-        database_url=database_server_url,  # type: ignore[arg-type]
+        database_url=database_server_url,
         nats_url=nats_server_url,
         database_schema=f"t_{tag}",
         stream_name=f"T_{tag}",
@@ -76,8 +77,6 @@ async def nats_client(settings: BackboneSettings) -> AsyncIterator[NatsClient]:
     client = await nats.connect(settings.nats_servers)
     yield client
     for stream in (settings.stream_name, dead_letter_stream(settings)):
-        try:
+        with contextlib.suppress(NotFoundError):
             await client.jetstream().delete_stream(stream)
-        except NotFoundError:
-            pass
     await client.close()

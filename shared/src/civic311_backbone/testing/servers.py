@@ -17,10 +17,10 @@ from typing import Any
 
 def _docker_answers() -> bool:
     try:
-        import docker  # type: ignore[import-untyped]  # noqa: PLC0415
+        import docker  # type: ignore[import-untyped]
 
         docker.from_env(timeout=3).ping()
-    except Exception:  # noqa: BLE001 - any failure means: no usable engine
+    except Exception:
         return False
     return True
 
@@ -31,12 +31,12 @@ def postgres_url() -> Iterator[str]:
         yield url
         return
     if _docker_answers():
-        from testcontainers.postgres import PostgresContainer  # noqa: PLC0415
+        from testcontainers.postgres import PostgresContainer
 
         with PostgresContainer("postgres:16-alpine", driver=None) as container:
             yield container.get_connection_url()
         return
-    from civic311_backbone.embedded.postgres import EmbeddedPostgres  # noqa: PLC0415
+    from civic311_backbone.embedded.postgres import EmbeddedPostgres
 
     data = Path(tempfile.mkdtemp(prefix="civic311-test-pg-"))
     server = EmbeddedPostgres(data)
@@ -53,13 +53,13 @@ def nats_url() -> Iterator[str]:
         yield url
         return
     if _docker_answers():
-        from testcontainers.nats import NatsContainer  # noqa: PLC0415
+        from testcontainers.nats import NatsContainer
 
         container: Any = NatsContainer("nats:2.11-alpine").with_command("-js")
         with container:
             yield container.nats_uri()
         return
-    from civic311_backbone.embedded.nats import EmbeddedNats  # noqa: PLC0415
+    from civic311_backbone.embedded.nats import EmbeddedNats
 
     data = Path(tempfile.mkdtemp(prefix="civic311-test-nats-"))
     server = EmbeddedNats(data)

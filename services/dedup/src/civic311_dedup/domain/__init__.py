@@ -1,0 +1,1 @@
+"""The dedup domain: pure rules, no infrastructure imports."""

@@ -1,0 +1,1 @@
+"""The intake domain: pure rules, no infrastructure imports."""

@@ -1,0 +1,1 @@
+"""The notifier domain: pure rules, no infrastructure imports."""

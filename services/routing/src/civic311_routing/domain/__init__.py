@@ -1,0 +1,1 @@
+"""The routing domain: pure rules, no infrastructure imports."""

@@ -1,0 +1,1 @@
+"""civic311 command line."""

@@ -1,0 +1,43 @@
+"""The `civic311` command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from civic311.launcher.commands import run_system, serve_backbone
+
+app = typer.Typer(
+    help="civic311: a 311 service-request system. Run it all on this machine.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+DataDir = Annotated[
+    Path,
+    typer.Option(
+        "--data-dir",
+        envvar="CIVIC311_DATA_DIR",
+        help="Folder for the embedded servers' data and the remembered ports.",
+    ),
+]
+
+
+@app.command()
+def run(data_dir: DataDir = Path("data")) -> None:
+    """Start PostgreSQL and NATS (embedded, unless DATABASE_URL / NATS_URL are set) and every
+    service, print their addresses, and keep them running until Ctrl-C."""
+    raise typer.Exit(run_system(data_dir))
+
+
+@app.command("dev-servers")
+def dev_servers(data_dir: DataDir = Path("data")) -> None:
+    """Start only the embedded PostgreSQL and NATS; print DATABASE_URL=... and NATS_URL=...
+    lines, and keep them running until Ctrl-C."""
+    raise typer.Exit(serve_backbone(data_dir))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""`civic311 run`: the backbone servers, then every service as its own supervised process."""

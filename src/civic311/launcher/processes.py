@@ -1,0 +1,86 @@
+"""The processes `civic311 run` starts: one table, and the command and environment of each."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from civic311_backbone.embedded.ports import LOOPBACK
+
+READY_PATH = "/health/ready"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A page or API of a service worth printing at start-up."""
+
+    label: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Service:
+    """One process of the system: a Python module run with `python -m`, serving HTTP_PORT."""
+
+    name: str
+    module: str
+    links: tuple[Link, ...] = ()
+    extra_env: tuple[tuple[str, str], ...] = ()
+
+
+SERVICES: tuple[Service, ...] = (
+    Service("relay", "civic311_backbone.relay"),
+    Service(
+        "intake",
+        "civic311_intake",
+        links=(Link("gateway", "/"), Link("Open311 GeoReport v2", "/open311/v2")),
+    ),
+    Service("routing", "civic311_routing"),
+    Service("dedup", "civic311_dedup"),
+    Service("notifier", "civic311_notifier"),
+    Service("reporting", "civic311_reporting", links=(Link("dashboard", "/"),)),
+)
+
+
+@dataclass(frozen=True)
+class ChildSpec:
+    """How to start one supervised process and how to tell that it is ready."""
+
+    name: str
+    argv: tuple[str, ...]
+    http_port: int
+    env: Mapping[str, str] = field(default_factory=dict)
+    ready_path: str = READY_PATH
+
+    def url(self, path: str = "/") -> str:
+        return f"http://{LOOPBACK}:{self.http_port}{path}"
+
+
+def child_specs(
+    services: tuple[Service, ...],
+    *,
+    ports: Mapping[str, int],
+    backbone_env: Mapping[str, str],
+    environ: Mapping[str, str] | None = None,
+) -> list[ChildSpec]:
+    """The spec of each service: our environment, the backbone's URLs, its own port and extras."""
+    base = dict(os.environ if environ is None else environ)
+    base.setdefault("PYTHONUNBUFFERED", "1")
+    if sys.stdout.isatty():  # children write to a pipe, and would choose JSON logs
+        base.setdefault("LOG_FORMAT", "console")
+    return [
+        ChildSpec(
+            name=service.name,
+            argv=(sys.executable, "-m", service.module),
+            http_port=ports[service.name],
+            env={
+                **base,
+                **backbone_env,
+                "HTTP_PORT": str(ports[service.name]),
+                **dict(service.extra_env),
+            },
+        )
+        for service in services
+    ]

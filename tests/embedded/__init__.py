@@ -1,0 +1,1 @@
+"""Tests of the embedded servers and of the `civic311` launcher."""
