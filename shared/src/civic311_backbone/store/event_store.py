@@ -29,7 +29,7 @@ _READ_STREAM = (
 )
 _READ_AFTER = (
     f"SELECT {_COLUMNS} FROM events WHERE global_position > $1 "
-    "AND global_position < safe_position_horizon() ORDER BY global_position LIMIT $2"
+    "AND global_position < (SELECT safe_position_horizon()) ORDER BY global_position LIMIT $2"
 )
 _READ_BETWEEN = (
     f"SELECT {_COLUMNS} FROM events WHERE occurred_at >= $1 AND occurred_at < $2 "
@@ -38,20 +38,7 @@ _READ_BETWEEN = (
 
 
 def _record(row: asyncpg.Record) -> RecordedEvent:
-    return RecordedEvent(
-        global_position=row[0],
-        event_id=row[1],
-        stream_id=row[2],
-        stream_version=row[3],
-        event_type=row[4],
-        schema_version=row[5],
-        occurred_at=row[6],
-        recorded_at=row[7],
-        correlation_id=row[8],
-        causation_id=row[9],
-        actor=orjson.loads(row[10]),
-        payload=orjson.loads(row[11]),
-    )
+    return RecordedEvent(*row[:10], orjson.loads(row[10]), orjson.loads(row[11]))  # type: ignore[call-arg]
 
 
 class EventStore:
@@ -135,15 +122,19 @@ class EventStore:
         return [_record(r) for r in rows]
 
     async def read_all(self, *, after: int = 0, page_size: int = 1000) -> AsyncIterator[RecordedEvent]:
-        """Every event after a position, streamed page by page (memory bounded by the page size)."""
+        """Every event after a position, streamed page by page (memory bounded by the page size).
+
+        Rows are decoded one at a time as they are yielded, so a replay that folds and forgets each
+        event never holds a page of decoded JSON (which would also make the garbage collector scan it).
+        """
         position = after
         while True:
-            page = await self.read_page(after=position, limit=page_size)
-            for event in page:
-                yield event
-            if len(page) < page_size:
+            rows = await self._pool.fetch(_READ_AFTER, position, page_size)
+            for row in rows:
+                yield _record(row)
+            if len(rows) < page_size:
                 return
-            position = page[-1].global_position
+            position = rows[-1][0]
 
     async def read_between(
         self, start: datetime, end: datetime, *, page_size: int = 1000

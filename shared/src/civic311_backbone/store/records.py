@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 
@@ -24,9 +24,12 @@ class NewEvent:
     """JSON text of the payload."""
 
 
-@dataclass(frozen=True, slots=True)
-class RecordedEvent:
-    """An event as the store holds it, with its JSON decoded."""
+class RecordedEvent(NamedTuple):
+    """An event as the store holds it, with its JSON decoded.
+
+    A NamedTuple rather than a frozen dataclass: replays build millions of these, and a tuple is built
+    several times faster than a frozen dataclass, whose every field goes through object.__setattr__.
+    """
 
     global_position: int
     event_id: UUID

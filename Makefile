@@ -1,0 +1,44 @@
+# civic311's front door. Each target sets up what it needs; only Python 3.11+ must be installed.
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+
+.PHONY: run test test-fast lint format bench contracts clean help
+
+help:
+	@echo "make run    - the whole system on embedded PostgreSQL and NATS (or DATABASE_URL / NATS_URL)"
+	@echo "make test   - every test (real PostgreSQL and NATS: from the environment, Docker, or embedded)"
+	@echo "make lint   - ruff and mypy"
+	@echo "make bench  - benchmarks beside their raw ceilings; writes bench/results/latest.json"
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.synced: $(UV) pyproject.toml uv.lock shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+	$(UV) sync --frozen
+	@touch $@
+
+run: .venv/.synced
+	$(UV) run --frozen civic311 run
+
+test: .venv/.synced
+	$(UV) run --frozen pytest
+
+test-fast: .venv/.synced
+	$(UV) run --frozen pytest -m "not slow"
+
+lint: .venv/.synced
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy shared/src services/*/src src tests bench
+
+format: .venv/.synced
+	$(UV) run --frozen ruff check --fix .
+	$(UV) run --frozen ruff format .
+
+bench: .venv/.synced
+	$(UV) run --frozen python -m bench
+
+clean:
+	rm -rf .venv .tools .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""civic311's benchmarks: each figure measured beside its raw ceiling, in one run, on one machine."""

@@ -1,0 +1,86 @@
+"""python -m bench: measure, write bench/results/latest.json, print a table.
+
+Uses DATABASE_URL / NATS_URL when set, else the embedded servers. Everything runs in a schema and a
+JetStream stream of its own, dropped afterwards. BENCH_READ_EVENTS (default 1,000,000) sets the size
+of the replay; BENCH_APPENDS_PER_CLIENT (default 2,000) the append runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+from pathlib import Path
+from uuid import uuid4
+
+import nats
+
+from bench.relay_bench import relay_figures
+from bench.report import table, write
+from bench.store_bench import append_figures, fill, read_figures
+from civic311_backbone.relay.jetstream import dead_letter_stream
+from civic311_backbone.settings import BackboneSettings
+from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
+from civic311_backbone.testing.servers import nats_url, postgres_url
+
+RESULTS = Path(__file__).parent / "results"
+
+
+async def measure(database_url: str, nats_server: str) -> int:
+    read_events = int(os.environ.get("BENCH_READ_EVENTS", "1000000"))
+    per_client = int(os.environ.get("BENCH_APPENDS_PER_CLIENT", "2000"))
+    relay_events = int(os.environ.get("BENCH_RELAY_EVENTS", "100000"))
+    tag = uuid4().hex[:8]
+    settings = BackboneSettings(
+        database_url=database_url,
+        nats_url=nats_server,
+        database_schema=f"bench_{tag}",
+        stream_name=f"BENCH_{tag}",
+        subject_prefix=f"bench{tag}",
+        db_pool_max_size=10,
+    )
+    pool = await create_pool(settings, application_name="civic311-bench")
+    client = await nats.connect(settings.nats_servers)
+    try:
+        async with pool.acquire() as conn:
+            await migrate(conn)
+        store = EventStore(pool, notify_channel=notify_channel(settings))
+        print("appends ...", file=sys.stderr)
+        figures = await append_figures(store, pool, per_client)
+        stored = int(await pool.fetchval("SELECT count(*) FROM events"))
+        print("relay ...", file=sys.stderr)
+        await fill(pool, max(0, relay_events - stored))
+        relay, relayed = await relay_figures(store, client, settings)
+        figures += relay
+        print(f"filling to {read_events:,} events ...", file=sys.stderr)
+        stored = int(await pool.fetchval("SELECT count(*) FROM events"))
+        await fill(pool, max(0, read_events - stored))
+        print("read-all ...", file=sys.stderr)
+        read, replayed = await read_figures(store, pool)
+        figures += read
+        path = write(
+            figures,
+            RESULTS,
+            {"appends_per_client": per_client, "relayed_events": relayed, "replayed_events": replayed},
+        )
+        print(table(figures))
+        print(f"\nwritten to {path}")
+        await store.drain()
+    finally:
+        await pool.execute(f'DROP SCHEMA "{settings.database_schema}" CASCADE')
+        await pool.close()
+        for stream in (settings.stream_name, dead_letter_stream(settings)):
+            with contextlib.suppress(Exception):
+                await client.jetstream().delete_stream(stream)
+        await client.close()
+    return 0
+
+
+def main() -> int:
+    with postgres_url() as database_url, nats_url() as nats_server:
+        return asyncio.run(measure(database_url, nats_server))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
