@@ -1,0 +1,83 @@
+"""`civic311 run` (what `make run` calls), as a person would use it: on the embedded servers, nothing
+else installed. The whole system comes up, carries an event from the store to every consumer, stops
+on Ctrl-C, and the next run finds the earlier data."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import asyncpg
+import nats
+import pytest
+
+from civic311_backbone.store import EventStore
+from civic311_backbone.testing.factories import new_stream_id, request_created
+from tests.embedded.processes import Spawned, wait_all_gone
+from tests.support.waiting import eventually
+
+NO_BACKBONE = {"DATABASE_URL": None, "NATS_URL": None, "LOG_FORMAT": "json"}
+CONSUMERS = ("routing", "dedup", "notifier", "reporting")
+
+
+def start_system(data: Path) -> tuple[Spawned, str, str]:
+    run = Spawned.python("-m", "civic311", "run", "--data-dir", str(data), env=NO_BACKBONE)
+    run.wait_for("civic311 is running", timeout=120)
+    database_url = run.wait_for(r"DATABASE_URL\s+(postgresql://\S+)")[1]
+    nats_url = run.wait_for(r"NATS_URL\s+(nats://\S+)")[1]
+    return run, database_url, nats_url
+
+
+def stop_system(run: Spawned) -> None:
+    everything = run.descendants()
+    run.process.send_signal(signal.SIGINT)
+    assert run.exit_code() == 0
+    wait_all_gone(everything)
+
+
+async def processed_by(pool: asyncpg.Pool, event_id: object) -> set[str]:
+    rows = await pool.fetch("SELECT consumer FROM processed_events WHERE event_id = $1", event_id)
+    return {r["consumer"] for r in rows}
+
+
+async def stream_messages(nats_url: str) -> int:
+    client = await nats.connect(nats_url)
+    try:
+        return int((await client.jetstream().stream_info("CIVIC311")).state.messages)
+    finally:
+        await client.close()
+
+
+@pytest.mark.slow
+async def test_whole_system_runs_on_embedded_servers_and_keeps_its_data(tmp_path: Path) -> None:
+    run, database_url, nats_url = start_system(tmp_path)
+    try:
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+        store = EventStore(pool, notify_channel="civic311_events.public")
+        created = request_created()
+        await store.append(new_stream_id(), [created], expected_version=0)
+
+        await eventually(
+            lambda: processed_by(pool, created.event_id), until=lambda s: s == set(CONSUMERS), timeout=30
+        )
+        assert await stream_messages(nats_url) == 1
+        await store.drain()
+        await pool.close()
+    finally:
+        stop_system(run)
+
+    run, database_url, nats_url = start_system(tmp_path)
+    try:
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+        assert await processed_by(pool, created.event_id) == set(CONSUMERS)
+        assert await pool.fetchval("SELECT count(*) FROM events") == 1
+        # The bus kept its stream; a new event is published once, the old one not again.
+        later = request_created()
+        await EventStore(pool, notify_channel="civic311_events.public").append(
+            new_stream_id(), [later], expected_version=0
+        )
+        await eventually(lambda: processed_by(pool, later.event_id), until=lambda s: s == set(CONSUMERS))
+        assert await stream_messages(nats_url) == 2
+        await pool.close()
+    finally:
+        stop_system(run)
