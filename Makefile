@@ -32,6 +32,7 @@ lint: .venv/.synced
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy shared/src services/*/src src tests bench
+	$(UV) run --frozen civic311 contracts export --check
 
 format: .venv/.synced
 	$(UV) run --frozen ruff check --fix .

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from civic311.contracts_export import export_documents
 from civic311.launcher.commands import run_system, serve_backbone
 
 app = typer.Typer(
@@ -37,6 +38,21 @@ def dev_servers(data_dir: DataDir = Path("data")) -> None:
     """Start only the embedded PostgreSQL and NATS; print DATABASE_URL=... and NATS_URL=...
     lines, and keep them running until Ctrl-C."""
     raise typer.Exit(serve_backbone(data_dir))
+
+
+contracts = typer.Typer(help="The event contracts as documents for other services.", no_args_is_help=True)
+app.add_typer(contracts, name="contracts")
+
+
+@contracts.command("export")
+def export_contracts(
+    out_dir: Annotated[Path, typer.Argument(help="Folder for the documents.")] = Path("docs/events"),
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; fail if the folder differs from the code.")
+    ] = False,
+) -> None:
+    """Write a JSON Schema per event type and the AsyncAPI document of the event subjects."""
+    raise typer.Exit(export_documents(out_dir, check=check))
 
 
 def main() -> None:

@@ -157,3 +157,19 @@ async def test_consumer_killed_after_commit_before_ack_does_not_apply_twice(
 async def _exited(process: ServiceProcess) -> bool:
     assert process.process is not None
     return process.process.poll() is not None
+
+
+def test_dead_letter_error_of_a_validation_failure_leaves_out_the_input() -> None:
+    from pydantic import BaseModel, ValidationError
+
+    from civic311_backbone.consuming.runtime import describe
+
+    class Contact(BaseModel):
+        phone: int
+
+    try:
+        Contact.model_validate({"phone": "resident@example.org"})
+    except ValidationError as error:
+        described = describe(error)
+    assert "resident@example.org" not in described
+    assert "phone" in described

@@ -1,7 +1,9 @@
 """structlog, configured once per process: console lines on a terminal, JSON lines otherwise.
 
 Handlers bind the ids of the event they are handling (correlation, causation, event) with
-structlog.contextvars, so every line logged while handling it carries them.
+structlog.contextvars, so every line logged while handling it carries them. Libraries that log through
+the standard library (uvicorn, faststream, nats) are rendered by the same processors, so a JSON log
+holds only JSON lines.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ def configure_logging(
     use_console = fmt == "console" or (fmt == "auto" and sys.stderr.isatty())
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
-        structlog.processors.add_log_level,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.StackInfoRenderer(),
     ]
@@ -27,16 +30,24 @@ def configure_logging(
         structlog.dev.ConsoleRenderer() if use_console else structlog.processors.JSONRenderer()
     )
     structlog.configure(
-        processors=[
-            *shared,
-            *([] if use_console else [structlog.processors.format_exc_info]),
-            renderer,
-        ],
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.stdlib.LoggerFactory(),
         cache_logger_on_first_use=True,
     )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared,
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                *([] if use_console else [structlog.processors.format_exc_info]),
+                renderer,
+            ],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(service=service)
-    # Libraries that log through the standard library (uvicorn, faststream, nats) go to the same place.
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")

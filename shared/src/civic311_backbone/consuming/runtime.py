@@ -19,6 +19,7 @@ import structlog
 from faststream import AckPolicy
 from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub
 from faststream.nats.annotations import NatsMessage
+from pydantic import ValidationError
 
 from civic311_backbone.contracts import (
     Envelope,
@@ -129,7 +130,7 @@ class EventConsumer:
         delay = self.spec.backoff_seconds[min(attempts, len(self.spec.backoff_seconds)) - 1]
         log.warning(
             "handler failed; will be redelivered",
-            error=repr(error),
+            error=describe(error),
             attempt=attempts,
             retry_in=delay,
         )
@@ -140,7 +141,7 @@ class EventConsumer:
         subject = dead_letter_subject(self._settings.subject_prefix, self.spec.name)
         headers = {
             **{k: v for k, v in (msg.headers or {}).items() if isinstance(v, str)},
-            "Civic311-Error": repr(error)[:2000],
+            "Civic311-Error": describe(error)[:2000],
             "Civic311-Consumer": self.spec.name,
             "Civic311-Attempts": str(attempts),
             "Civic311-Original-Subject": msg.raw_message.subject,
@@ -151,11 +152,22 @@ class EventConsumer:
         await self._broker.connection.jetstream().publish(subject, msg.body, headers=headers)
         log.error(
             "message parked on the dead-letter subject",
-            error=repr(error),
+            error=describe(error),
             attempts=attempts,
             subject=subject,
         )
         await msg.ack()
+
+
+def describe(error: Exception) -> str:
+    """The error as the dead-letter header carries it: a validation error without the input values,
+    which may hold a resident's personal data."""
+    if isinstance(error, ValidationError):
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors(include_input=False)
+        )
+        return f"ValidationError: {details}"
+    return repr(error)
 
 
 def _deliveries(msg: NatsMessage) -> int:
