@@ -18,6 +18,7 @@ from uuid import UUID
 import asyncpg
 import structlog
 from nats.js import JetStreamContext
+from nats.js.api import PubAck
 from nats.js.errors import NotFoundError
 from prometheus_client import Counter, Gauge
 
@@ -98,7 +99,8 @@ class Relay:
                 if not page:
                     await _wait_any(stop, self._woken, self._poll_interval)
                     continue
-                await self._publish(page, skip=published_after)
+                if not await self._publish(page, skip=published_after, stop=stop):
+                    return  # stopped while the bus was unreachable; the checkpoint did not move
                 position = page[-1].global_position
                 await save_checkpoint(conn, self._name, position)
                 self.status.position = position
@@ -113,29 +115,20 @@ class Relay:
     def _on_notify(self, *_: object) -> None:
         self._woken.set()
 
-    async def _publish(self, page: list[RecordedEvent], *, skip: set[UUID]) -> None:
-        """Publish a page and wait for every ack; on failure retry the whole page (JetStream dedups)."""
+    async def _publish(self, page: list[RecordedEvent], *, skip: set[UUID], stop: asyncio.Event) -> bool:
+        """Publish a page and wait for every ack; on failure retry the whole page (JetStream dedups).
+
+        Returns False if told to stop before the page was acknowledged."""
         attempt = 0
         while True:
-            futures = []
-            for event in page:
-                if event.event_id in skip:
-                    continue
-                futures.append(
-                    await self._js.publish_async(
-                        event_subject(self._settings.subject_prefix, event.event_type),
-                        to_wire(event),
-                        headers={
-                            "Nats-Msg-Id": str(event.event_id),
-                            POSITION_HEADER: str(event.global_position),
-                            "correlation_id": str(event.correlation_id),
-                        },
-                    )
-                )
+            futures: list[asyncio.Future[PubAck]] = []
             try:
+                for event in page:
+                    if event.event_id not in skip:
+                        futures.append(await self._publish_one(event))
                 await asyncio.wait_for(asyncio.gather(*futures), self._ack_timeout)
-                return
-            except Exception as error:
+                return True
+            except Exception as error:  # any failure: retry the page after a backoff
                 for future in futures:
                     future.cancel()
                 attempt += 1
@@ -143,7 +136,19 @@ class Relay:
                 self.status.last_error = repr(error)
                 delay = min(0.1 * 2**attempt, 5.0)
                 log.warning("publish failed; retrying page", error=repr(error), retry_in=delay)
-                await asyncio.sleep(delay)
+                if await _wait(stop, delay):
+                    return False
+
+    async def _publish_one(self, event: RecordedEvent) -> asyncio.Future[PubAck]:
+        return await self._js.publish_async(
+            event_subject(self._settings.subject_prefix, event.event_type),
+            to_wire(event),
+            headers={
+                "Nats-Msg-Id": str(event.event_id),
+                POSITION_HEADER: str(event.global_position),
+                "correlation_id": str(event.correlation_id),
+            },
+        )
 
     async def _published_after(self, checkpoint: int) -> set[UUID]:
         """Event ids already in the stream beyond our checkpoint (published before a crash)."""
