@@ -27,12 +27,19 @@ class UnknownEventType(ValueError):
     pass
 
 
+class MissingUpcaster(LookupError):
+    """A stored schema version has no upcaster to the current one: a deployment error."""
+
+
 def upcast(event_type: str, schema_version: int, payload: dict[str, Any]) -> dict[str, Any]:
     """Bring a payload from its stored schema version to the current one."""
     target = PAYLOAD_TYPES[event_type].schema_version
     version = schema_version
     while version < target:
-        payload = UPCASTERS[(event_type, version)](payload)
+        upcaster = UPCASTERS.get((event_type, version))
+        if upcaster is None:
+            raise MissingUpcaster(f"no upcaster for {event_type} from schema version {version}")
+        payload = upcaster(payload)
         version += 1
     return payload
 
