@@ -88,30 +88,19 @@ async def fill(pool: asyncpg.Pool, count: int) -> None:
     tag = uuid4().hex[:8]
     for start in range(0, count, chunk):
         n = min(chunk, count - start)
-        await pool.execute(
-            """INSERT INTO events (event_id, stream_id, stream_version, event_type, schema_version,
-                   occurred_at, correlation_id, actor, payload)
-               SELECT gen_random_uuid(), 'bench-' || $4 || '-' || ($1::bigint + i) / 5, (($1::bigint + i) % 5) + 1,
-                      'RequestCreated', 1, now(), gen_random_uuid(),
-                      '{"kind": "resident", "id": "resident-bench"}', $3::jsonb
-                 FROM generate_series(0, $2 - 1) AS i""",
-            start,
-            n,
-            orjson.dumps(payload).decode(),
-            tag,
-        )
-        await pool.execute(
-            """INSERT INTO raw_events (event_id, stream_id, stream_version, event_type, schema_version,
-                   occurred_at, correlation_id, actor, payload)
-               SELECT gen_random_uuid(), 'bench-' || $4 || '-' || ($1::bigint + i) / 5, (($1::bigint + i) % 5) + 1,
-                      'RequestCreated', 1, now(), gen_random_uuid(),
-                      '{"kind": "resident", "id": "resident-bench"}', $3::jsonb
-                 FROM generate_series(0, $2 - 1) AS i""",
-            start,
-            n,
-            orjson.dumps(payload).decode(),
-            tag,
-        )
+        for table in ("events", "raw_events"):
+            await pool.execute(
+                f"""INSERT INTO {table} (event_id, stream_id, stream_version, event_type, schema_version,
+                       occurred_at, correlation_id, actor, payload)
+                   SELECT gen_random_uuid(), 'bench-' || $4 || '-' || ($1::bigint + i) / 5,
+                          (($1::bigint + i) % 5) + 1, 'RequestCreated', 1, now(), gen_random_uuid(),
+                          '{{"kind": "resident", "id": "resident-bench"}}', $3::jsonb
+                     FROM generate_series(0, $2 - 1) AS i""",
+                start,
+                n,
+                orjson.dumps(payload).decode(),
+                tag,
+            )
     await pool.execute("VACUUM ANALYZE events")
     await pool.execute("VACUUM ANALYZE raw_events")
 
