@@ -10,6 +10,7 @@ import asyncpg
 import pytest
 from faststream.nats import NatsBroker
 from nats.aio.client import Client as NatsClient
+from prometheus_client import REGISTRY
 
 from civic311_backbone.consuming import ConsumerSpec, EventConsumer
 from civic311_backbone.contracts import Envelope, dead_letter_subject, event_subject, to_wire
@@ -106,6 +107,8 @@ async def test_message_that_always_fails_is_parked_on_the_dead_letter_subject(
     assert parked.data == to_wire(event)
     assert len(calls) == 3
     assert await pool.fetchval("SELECT count(*) FROM processed_events") == 0
+    assert REGISTRY.get_sample_value("civic311_consumer_parked_events_total", {"consumer": "broken"}) == 1
+    assert REGISTRY.get_sample_value("civic311_consumer_retried_events_total", {"consumer": "broken"}) == 2
     # And it is not delivered again once parked.
     info = await js.consumer_info(settings.stream_name, "broken")
     assert info.num_ack_pending == 0 and info.num_pending == 0

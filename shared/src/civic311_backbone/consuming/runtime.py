@@ -19,6 +19,7 @@ import structlog
 from faststream import AckPolicy
 from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub
 from faststream.nats.annotations import NatsMessage
+from prometheus_client import Counter
 from pydantic import ValidationError
 
 from civic311_backbone.contracts import (
@@ -32,6 +33,12 @@ from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 
 log = structlog.get_logger(__name__)
+
+HANDLED = Counter("civic311_consumer_handled_events", "Events whose effect committed", ["consumer"])
+RETRIED = Counter("civic311_consumer_retried_events", "Deliveries that failed and were NAKed", ["consumer"])
+PARKED = Counter(
+    "civic311_consumer_parked_events", "Messages parked on the dead-letter subject", ["consumer"]
+)
 
 Handler = Callable[[Envelope[Any], asyncpg.Connection], Awaitable[None]]
 """Apply one event's effect using the given connection, inside the consumer's transaction."""
@@ -104,6 +111,7 @@ class EventConsumer:
             if applied:
                 self._store.wake_followers()
                 self.handled += 1
+                HANDLED.labels(self.spec.name).inc()
             if self._after_commit is not None:
                 await self._after_commit(envelope)
             await msg.ack()
@@ -134,6 +142,7 @@ class EventConsumer:
             attempt=attempts,
             retry_in=delay,
         )
+        RETRIED.labels(self.spec.name).inc()
         await msg.nack(delay=delay)
 
     async def _park(self, msg: NatsMessage, error: Exception, *, attempts: int) -> None:
@@ -150,6 +159,7 @@ class EventConsumer:
         headers["Nats-Msg-Id"] = f"{headers.get('Nats-Msg-Id', msg.message_id)}:{self.spec.name}"
         assert self._broker is not None
         await self._broker.connection.jetstream().publish(subject, msg.body, headers=headers)
+        PARKED.labels(self.spec.name).inc()
         log.error(
             "message parked on the dead-letter subject",
             error=describe(error),
