@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from fastapi import FastAPI
 
 from civic311_backbone.service.runner import Resources, Wiring
+from civic311_intake.api import tracking
+
+
+def create_app(resources: Resources) -> FastAPI:
+    app = FastAPI(title="civic311 intake gateway", version="0.1.0")
+    app.state.store = resources.store
+    app.include_router(tracking.router)
+    return app
 
 
 async def wire(resources: Resources) -> Wiring:
-    async def index(request: Request) -> JSONResponse:
-        base = str(request.base_url).rstrip("/")
-        return JSONResponse({"service": "civic311 intake", "open311": f"{base}/open311/v2"})
-
-    return Wiring(app=Starlette(routes=[Route("/", index)]))
+    return Wiring(app=create_app(resources))
