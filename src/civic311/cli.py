@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from civic311.analyst import register as register_analyst_commands
 from civic311.contracts_export import export_documents
 from civic311.launcher.commands import run_system, serve_backbone
 
@@ -53,6 +54,9 @@ def export_contracts(
 ) -> None:
     """Write a JSON Schema per event type and the AsyncAPI document of the event subjects."""
     raise typer.Exit(export_documents(out_dir, check=check))
+
+
+register_analyst_commands(app)
 
 
 def main() -> None:

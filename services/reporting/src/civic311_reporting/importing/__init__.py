@@ -1,0 +1,1 @@
+"""Imports of cities' historical 311 exports into the event store."""

@@ -1,0 +1,55 @@
+"""The analysts' command line, run as an analyst runs it: `civic311 report`, on a real store."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+
+import pytest
+from typer.testing import CliRunner
+
+from civic311.cli import app
+from civic311_backbone.contracts import Actor, Assigned, new_event
+from civic311_backbone.settings import BackboneSettings
+from civic311_backbone.store import EventStore
+from civic311_backbone.testing.factories import new_stream_id, request_created
+from civic311_backbone.testing.plugin import settings_env
+
+
+async def test_report_replays_the_store_and_prints_csv(
+    store: EventStore, settings: BackboneSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stream = new_stream_id()
+    await store.append(
+        stream,
+        [
+            request_created(),
+            new_event(
+                Assigned(department="Public Works", queue="PWD-Streets"),
+                actor=Actor(kind="service", id="routing"),
+            ),
+        ],
+        expected_version=0,
+    )
+    for key, value in settings_env(settings).items():
+        monkeypatch.setenv(key, value)
+
+    result = await _invoke(["report", "--format", "csv"])
+
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.output)))
+    assert any("Public Works" in row for row in rows), result.output
+
+
+async def test_report_without_a_database_says_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    result = await _invoke(["report"])
+    assert result.exit_code == 2
+    assert "DATABASE_URL" in result.output
+
+
+async def _invoke(args: list[str]):  # type: ignore[no-untyped-def]
+
+    # The command runs its own event loop, so it runs in a thread beside the test's loop.
+    return await asyncio.to_thread(CliRunner().invoke, app, args)

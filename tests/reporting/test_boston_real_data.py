@@ -1,0 +1,38 @@
+"""The real Boston 2011 export: import, replay, and agree with the city's own ONTIME/OVERDUE flags."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from civic311_backbone.store import EventStore
+from civic311_reporting.comparing import compare_boston_classic
+from civic311_reporting.domain.comparison import describe
+from civic311_reporting.importing.boston import read_cases
+from civic311_reporting.importing.loader import import_cases
+
+EXPORT = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "boston-311-2011H2.csv.gz"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not EXPORT.exists(), reason=f"the shared real data is not here: {EXPORT}"),
+]
+
+
+async def test_our_verdicts_agree_with_the_citys_flags(pool: asyncpg.Pool, store: EventStore) -> None:
+    started = time.perf_counter()
+    result = await import_cases(pool, store, read_cases(EXPORT))
+    imported_in = time.perf_counter() - started
+
+    comparison = await compare_boston_classic(store, EXPORT)
+    print(f"\nimported {result.imported} cases, {result.events} events in {imported_in:.1f}s")
+    print(describe(comparison))
+
+    assert (result.imported, len(result.rejected)) == (58_251, 0)
+    assert comparison.agreement >= 0.99
+    assert all(abs(d.delta_pp) <= 0.5 for d in comparison.departments.values())
+    again = await import_cases(pool, store, read_cases(EXPORT))
+    assert (again.imported, again.already_there) == (0, 58_251)
