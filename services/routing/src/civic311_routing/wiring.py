@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import asyncpg
-import structlog
-
 from civic311_backbone.consuming import ConsumerSpec, EventConsumer
-from civic311_backbone.contracts import Envelope
 from civic311_backbone.service.runner import Resources, Wiring
-
-log = structlog.get_logger(__name__)
-
-
-async def observe(envelope: Envelope[Any], conn: asyncpg.Connection) -> None:
-    # The service's own handling arrives with its issue; until then it consumes and records.
-    log.info("event received")
+from civic311_routing.config import build_router
+from civic311_routing.handler import routing_handler
+from civic311_routing.settings import RoutingSettings
 
 
 async def wire(resources: Resources) -> Wiring:
+    settings = resources.settings
+    if not isinstance(settings, RoutingSettings):
+        raise TypeError("the routing service needs RoutingSettings")
+    router = build_router(settings)
     consumer = EventConsumer(
-        spec=ConsumerSpec(name="routing", handler=observe, event_types={"RequestCreated"}),
+        spec=ConsumerSpec(
+            name="routing",
+            handler=routing_handler(router, resources.store),
+            event_types={"RequestCreated"},
+        ),
         pool=resources.pool,
         store=resources.store,
-        settings=resources.settings,
+        settings=settings,
     )
     return Wiring(consumers=[consumer])

@@ -1,0 +1,56 @@
+"""python -m civic311_routing.calibrate EXPORT.csv.gz: propose SLA policies from a city's past requests.
+
+Reads Boston's classic export (open_dt, target_dt, type; local time without a zone) and prints, per type,
+the policy that best explains the city's own target dates and the share of cases it explains.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import holidays
+
+from civic311_routing.domain.calibration import Case, TypePolicy, calibrate
+
+
+def read_boston_2011(path: Path) -> Iterator[Case]:
+    """The cases of the export that have a target date (local wall-clock times, as exported)."""
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as lines:
+        for row in csv.DictReader(lines):
+            if row["open_dt"] and row["target_dt"]:
+                yield Case(
+                    type=row["type"],
+                    opened=datetime.fromisoformat(row["open_dt"]),
+                    target=datetime.fromisoformat(row["target_dt"]),
+                )
+
+
+def report(policies: list[TypePolicy]) -> str:
+    lines = [f"{'type':<48} {'policy':<72} {'cases':>6} {'explained':>9}"]
+    for found in policies:
+        policy = found.policy.describe()
+        lines.append(f"{found.type[:48]:<48} {policy:<72} {found.cases:>6} {found.share:>9.1%}")
+    total = sum(p.cases for p in policies)
+    explained = sum(p.explained for p in policies)
+    lines.append(f"{'all':<48} {'':<72} {total:>6} {explained / total if total else 0:>9.1%}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("export", type=Path, help="Boston 311 export (.csv.gz)")
+    parser.add_argument("--top", type=int, default=20, help="Only the N largest types (default 20).")
+    parser.add_argument("--country", default="US", help="Country of the public holidays (default US).")
+    parser.add_argument("--subdivision", default="MA", help="State of the public holidays (default MA).")
+    args = parser.parse_args(argv)
+    public = holidays.country_holidays(args.country, subdiv=args.subdivision)
+    print(report(calibrate(read_boston_2011(args.export), public, top=args.top)))
+
+
+if __name__ == "__main__":
+    main()

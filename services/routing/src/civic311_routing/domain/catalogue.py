@@ -1,0 +1,96 @@
+"""The service catalogue: every request type residents can report, and how it is handled."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from civic311_backbone.contracts.events import Priority
+from civic311_routing.domain.calendar import TargetKind
+
+Code = Annotated[str, Field(pattern=r"^[A-Z0-9_]{2,40}$")]
+Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SlaTarget(_Model):
+    kind: TargetKind
+    amount: int = Field(ge=0)
+
+
+class AttributeValue(_Model):
+    key: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+
+
+class Attribute(_Model):
+    """One question of a request type (an Open311 attribute)."""
+
+    code: Code
+    question: str = Field(min_length=1, description="What the resident is asked (Open311 description).")
+    datatype: Datatype
+    required: bool = False
+    order: int = Field(ge=1)
+    values: tuple[AttributeValue, ...] = ()
+
+    @model_validator(mode="after")
+    def _values_only_for_lists(self) -> Self:
+        is_list = self.datatype.endswith("valuelist")
+        if is_list and not self.values:
+            raise ValueError(f"a {self.datatype} attribute needs values")
+        if not is_list and self.values:
+            raise ValueError(f"a {self.datatype} attribute takes no values")
+        return self
+
+
+class RequestType(_Model):
+    code: Code
+    name: str = Field(min_length=1)
+    group: str = Field(min_length=1)
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    department: str = Field(min_length=1)
+    queue: str = Field(min_length=1, description="The department's central queue for this type.")
+    queue_by_district: bool = Field(
+        default=False, description="Route to the district crew's queue, `<queue>-<district>`."
+    )
+    priority: Priority = "normal"
+    sla: SlaTarget | None = None
+    confidential: bool = Field(default=False, description="Never shown publicly (an ethics report).")
+    transfer_clock: Literal["restart", "continue"] = "restart"
+    attributes: tuple[Attribute, ...] = ()
+
+    @model_validator(mode="after")
+    def _attribute_codes_unique(self) -> Self:
+        codes = [a.code for a in self.attributes]
+        if len(codes) != len(set(codes)):
+            raise ValueError(f"attribute codes repeat: {codes}")
+        return self
+
+
+class Catalogue(_Model):
+    types: tuple[RequestType, ...]
+
+    @model_validator(mode="after")
+    def _codes_unique(self) -> Self:
+        seen: set[str] = set()
+        for request_type in self.types:
+            if request_type.code in seen:
+                raise ValueError(f"service code {request_type.code} appears twice")
+            seen.add(request_type.code)
+        return self
+
+    def get(self, code: str) -> RequestType | None:
+        return next((t for t in self.types if t.code == code), None)
+
+    @property
+    def departments(self) -> frozenset[str]:
+        return frozenset(t.department for t in self.types)
+
+    def public(self) -> tuple[RequestType, ...]:
+        """The types that may be listed publicly (the Open311 service list)."""
+        return tuple(t for t in self.types if not t.confidential)

@@ -1,0 +1,103 @@
+"""The routing decision: from a new request to the Assigned that gives it a department, queue and due time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from civic311_backbone.contracts import Assigned, RequestCreated
+from civic311_routing.domain.calendar import BusinessCalendar, due_at
+from civic311_routing.domain.catalogue import Catalogue, RequestType
+from civic311_routing.domain.districts import Districts
+from civic311_routing.domain.rules import Rule, first_match
+
+DEFAULT_RULE = "default-by-type"
+UNKNOWN_TYPE_RULE = "unknown-service-code"
+OUTSIDE = "outside-every-district"
+
+
+@dataclass(frozen=True)
+class Triage:
+    """Where a request of a type the catalogue does not know goes: people look at it."""
+
+    department: str = "Constituent Services"
+    queue: str = "CS-Triage"
+
+
+@dataclass(frozen=True)
+class Router:
+    catalogue: Catalogue
+    rules: Sequence[Rule]
+    districts: Districts
+    calendar: BusinessCalendar
+    triage: Triage = Triage()
+
+    def assign(self, request: RequestCreated, *, created_at: datetime) -> Assigned:
+        """Decide who handles a new request, how urgently, and by when."""
+        district = self.districts.containing(request.location.lat, request.location.long)
+        request_type = self.catalogue.get(request.service_code)
+        if request_type is None:
+            return Assigned(
+                department=self.triage.department,
+                queue=self.triage.queue,
+                district=district,
+                rule=UNKNOWN_TYPE_RULE,
+            )
+        rule = first_match(
+            self.rules,
+            service_code=request.service_code,
+            district=district,
+            description=request.description or "",
+            answers=request.attributes,
+        )
+        queue = _queue(request_type, district)
+        rule_name = rule.name if rule is not None else DEFAULT_RULE
+        if request_type.queue_by_district and district is None and (rule is None or rule.queue is None):
+            rule_name = f"{rule_name}; {OUTSIDE}: central queue"
+        return Assigned(
+            department=(rule and rule.department) or request_type.department,
+            queue=(rule and rule.queue) or queue,
+            priority=(rule and rule.priority) or request_type.priority,
+            due_at=self.due(request_type, created_at),
+            district=district,
+            rule=rule_name,
+        )
+
+    def transfer(
+        self,
+        previous: Assigned,
+        *,
+        service_code: str,
+        department: str,
+        queue: str,
+        transferred_at: datetime,
+        note: str | None = None,
+    ) -> Assigned:
+        """Staff moved a request: its type says whether the SLA clock restarts or keeps running."""
+        request_type = self.catalogue.get(service_code)
+        restart = request_type is not None and request_type.transfer_clock == "restart"
+        return previous.model_copy(
+            update={
+                "department": department,
+                "queue": queue,
+                "due_at": self.due(request_type, transferred_at)
+                if restart and request_type
+                else previous.due_at,
+                "rule": None,
+                "reason": "transfer",
+                "clock": "restarted" if restart else "continued",
+                "note": note,
+            }
+        )
+
+    def due(self, request_type: RequestType, start: datetime) -> datetime | None:
+        if request_type.sla is None:
+            return None
+        return due_at(self.calendar, start, request_type.sla.kind, request_type.sla.amount)
+
+
+def _queue(request_type: RequestType, district: str | None) -> str:
+    if request_type.queue_by_district and district is not None:
+        return f"{request_type.queue}-{district}"
+    return request_type.queue

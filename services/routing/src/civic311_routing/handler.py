@@ -1,0 +1,34 @@
+"""The routing consumer's handler: one Assigned for each RequestCreated, idempotently."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+import asyncpg
+
+from civic311_backbone.consuming import Handler
+from civic311_backbone.contracts import Actor, Envelope, RequestCreated, new_event
+from civic311_backbone.store import EventStore
+from civic311_routing.domain.routing import Router
+
+ROUTING = Actor(kind="service", id="routing")
+
+
+def assigned_event_id(envelope: Envelope[Any]) -> UUID:
+    """The same RequestCreated always yields the same Assigned id, so a redelivery stores nothing new."""
+    return uuid5(NAMESPACE_URL, f"{envelope.event_id}/routing")
+
+
+def routing_handler(router: Router, store: EventStore) -> Handler:
+    async def handle(envelope: Envelope[Any], conn: asyncpg.Connection) -> None:
+        request = envelope.payload
+        if not isinstance(request, RequestCreated):
+            return
+        assigned = router.assign(request, created_at=envelope.occurred_at)
+        event = new_event(assigned, actor=ROUTING, causation=envelope, event_id=assigned_event_id(envelope))
+        # No expected version: another service (dedup, say) may have appended to the request meanwhile,
+        # and the assignment still holds; the fixed event id keeps the append idempotent.
+        await store.append(envelope.stream_id, [event], expected_version=None, conn=conn)
+
+    return handle

@@ -1,0 +1,116 @@
+"""End to end on real PostgreSQL and NATS: a stored RequestCreated comes back as one Assigned."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from uuid import uuid4
+
+import asyncpg
+import pytest
+from faststream.nats import NatsBroker
+from nats.aio.client import Client as NatsClient
+
+from civic311_backbone.contracts import Location, RequestCreated, from_record, new_event
+from civic311_backbone.relay.jetstream import ensure_stream
+from civic311_backbone.relay.relay import Relay
+from civic311_backbone.service.runner import Resources
+from civic311_backbone.settings import BackboneSettings
+from civic311_backbone.store import EventStore, RecordedEvent
+from civic311_backbone.testing.factories import RESIDENT, new_stream_id
+from civic311_routing.config import build_calendar, build_router
+from civic311_routing.domain.calendar import due_at
+from civic311_routing.handler import routing_handler
+from civic311_routing.settings import RoutingSettings
+from civic311_routing.wiring import wire
+from tests.support.waiting import eventually
+
+
+def _routing_settings(settings: BackboneSettings) -> RoutingSettings:
+    return RoutingSettings(**settings.model_dump())
+
+
+def _pothole(**answers: str) -> RequestCreated:
+    return RequestCreated(
+        tracking_number=uuid4().hex[:8].upper(),
+        service_code="POTHOLE",
+        description="Deep pothole by the bus stop",
+        location=Location(lat=42.37, long=-71.10),  # the sample city's North district
+        attributes=answers,
+        channel="web",
+    )
+
+
+@pytest.fixture
+async def relay_running(
+    store: EventStore, nats_client: NatsClient, settings: BackboneSettings
+) -> AsyncIterator[None]:
+    await ensure_stream(nats_client.jetstream(), settings)
+    relay = Relay(store=store, js=nats_client.jetstream(), settings=settings, page_size=100)
+    conn = await asyncpg.connect(
+        str(settings.database_url), server_settings={"search_path": settings.database_schema}
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(relay.run(conn, stop))
+    yield
+    stop.set()
+    await running
+    await conn.close()
+
+
+@pytest.fixture
+async def routing_running(
+    settings: BackboneSettings, pool: asyncpg.Pool, store: EventStore, relay_running: None
+) -> AsyncIterator[None]:
+    broker = NatsBroker(settings.nats_servers)
+    resources = Resources(settings=_routing_settings(settings), pool=pool, store=store, broker=broker)
+    for consumer in (await wire(resources)).consumers:
+        consumer.subscribe(broker)
+    await broker.start()
+    yield
+    await broker.stop()
+
+
+async def _assigned(store: EventStore, stream: str) -> list[RecordedEvent]:
+    return [e for e in await store.read_stream(stream) if e.event_type == "Assigned"]
+
+
+async def test_new_request_is_assigned_with_department_queue_due_time_and_rule(
+    store: EventStore, settings: BackboneSettings, routing_running: None
+) -> None:
+    # Given a large pothole reported in the North district
+    stream = new_stream_id()
+    await store.append(stream, [new_event(_pothole(SIZE="large"), actor=RESIDENT)], expected_version=0)
+
+    # When routing has seen it, then one Assigned follows in the request's own stream
+    assigned = await eventually(lambda: _assigned(store, stream), what="Assigned in the store")
+    created = (await store.read_stream(stream))[0]
+    assert len(assigned) == 1
+    payload = assigned[0].payload
+    assert (payload["department"], payload["queue"], payload["district"]) == (
+        "Public Works",
+        "PWD-Streets-North",
+        "North",
+    )
+    assert (payload["priority"], payload["rule"], payload["reason"]) == ("high", "large-pothole", "routing")
+    expected_due = due_at(build_calendar(_routing_settings(settings)), created.occurred_at, "working_days", 2)
+    assert from_record(assigned[0]).payload.due_at == expected_due  # type: ignore[attr-defined]
+    assert assigned[0].causation_id == created.event_id
+    assert assigned[0].correlation_id == created.correlation_id
+    assert assigned[0].actor == {"kind": "service", "id": "routing"}
+
+
+async def test_handling_the_same_request_twice_stores_one_assigned(
+    store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings
+) -> None:
+    # Given a stored request, when the handler runs for it twice (past the processed-event record),
+    stream = new_stream_id()
+    await store.append(stream, [new_event(_pothole(), actor=RESIDENT)], expected_version=0)
+    envelope = from_record((await store.read_stream(stream))[0])
+    handle = routing_handler(build_router(_routing_settings(settings)), store)
+    for _ in range(2):
+        async with pool.acquire() as conn, conn.transaction():
+            await handle(envelope, conn)
+
+    # then the stream holds one Assigned, with the deterministic id
+    assert len(await _assigned(store, stream)) == 1
