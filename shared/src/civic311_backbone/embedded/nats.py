@@ -11,9 +11,9 @@ import logging
 import signal
 import subprocess
 from pathlib import Path
-from types import TracebackType
 
 from civic311_backbone.embedded import process
+from civic311_backbone.embedded.child_server import ChildServer
 from civic311_backbone.embedded.nats_tools import is_healthy, nats_server_binary, stop_leftover
 from civic311_backbone.embedded.ports import LOOPBACK, free_port, load_ports, save_ports
 from civic311_backbone.embedded.process import EmbeddedServerError
@@ -22,15 +22,15 @@ from civic311_backbone.embedded.waiting import Deadline
 _log = logging.getLogger(__name__)
 
 
-class EmbeddedNats:
+class EmbeddedNats(ChildServer):
     """`start()` returns the nats:// URL; `stop()`; also a context manager."""
 
     def __init__(self, data_dir: Path) -> None:
+        super().__init__()
         self.data_dir = data_dir.absolute()
         self.log_path = self.data_dir / "nats-server.log"
         self._pid_path = self.data_dir / "nats-server.pid"
         self._ports_path = self.data_dir / "ports.json"
-        self._process: subprocess.Popen[bytes] | None = None
         self._ports: tuple[int, int] | None = None
 
     @property
@@ -45,14 +45,6 @@ class EmbeddedNats:
     def monitor_url(self) -> str:
         """Base URL of the HTTP monitoring endpoints (/healthz, /varz, /jsz)."""
         return f"http://{LOOPBACK}:{self._started_ports()[1]}"
-
-    @property
-    def pid(self) -> int | None:
-        """The server's process id while it runs (for tests and operators)."""
-        return self._process.pid if self._process is not None else None
-
-    def is_running(self) -> bool:
-        return self._process is not None and self._process.poll() is None
 
     def start(self, *, timeout: float = 30.0) -> str:
         """Start the server and wait until JetStream answers healthy; its URL."""
@@ -80,18 +72,6 @@ class EmbeddedNats:
                 _log.warning("nats-server stopped with exit code %d", code)
             self._process = None
         self._ports = None
-
-    def __enter__(self) -> EmbeddedNats:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def _started_ports(self) -> tuple[int, int]:
         if self._ports is None:

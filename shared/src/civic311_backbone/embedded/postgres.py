@@ -16,9 +16,9 @@ import signal
 import subprocess
 import tempfile
 from pathlib import Path
-from types import TracebackType
 
 from civic311_backbone.embedded import process
+from civic311_backbone.embedded.child_server import ChildServer
 from civic311_backbone.embedded.ports import LOOPBACK, free_port, load_ports, save_ports
 from civic311_backbone.embedded.postgres_tools import (
     SUPERUSER,
@@ -40,18 +40,18 @@ _DATABASE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _log = logging.getLogger(__name__)
 
 
-class EmbeddedPostgres:
+class EmbeddedPostgres(ChildServer):
     """`start()` returns the URL of database `database`; `stop()`; also a context manager."""
 
     def __init__(self, data_dir: Path, *, database: str = "civic311") -> None:
         if not _DATABASE_NAME.fullmatch(database):
             raise ValueError(f"{database!r} is not a plain lower-case database name")
+        super().__init__()
         self.data_dir = data_dir.absolute()
         self.pgdata = self.data_dir / "pgdata"
         self.log_path = self.data_dir / "postgres.log"
         self.database = database
         self._ports_path = self.data_dir / "ports.json"
-        self._process: subprocess.Popen[bytes] | None = None
         self._socket_tmp: Path | None = None
         self._port: int | None = None
 
@@ -72,14 +72,6 @@ class EmbeddedPostgres:
 
     def url_for(self, database: str) -> str:
         return f"postgresql://{SUPERUSER}@{LOOPBACK}:{self.port}/{database}"
-
-    @property
-    def pid(self) -> int | None:
-        """The server's process id while it runs (for tests and operators)."""
-        return self._process.pid if self._process is not None else None
-
-    def is_running(self) -> bool:
-        return self._process is not None and self._process.poll() is None
 
     def start(self, *, timeout: float = 60.0) -> str:
         """Initialise the cluster on first use, start the server, create the database; its URL."""
@@ -108,18 +100,6 @@ class EmbeddedPostgres:
         if self._socket_tmp is not None:
             shutil.rmtree(self._socket_tmp, ignore_errors=True)
             self._socket_tmp = None
-
-    def __enter__(self) -> EmbeddedPostgres:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def _socket_dir(self, tools: PostgresTools) -> Path:
         if len(str(self.pgdata / ".s.PGSQL.65535")) <= _SOCKET_PATH_MAX:
