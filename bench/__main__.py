@@ -2,7 +2,8 @@
 
 Uses DATABASE_URL / NATS_URL when set, else the embedded servers. Everything runs in a schema and a
 JetStream stream of its own, dropped afterwards. BENCH_READ_EVENTS (default 1,000,000) sets the size
-of the replay; BENCH_APPENDS_PER_CLIENT (default 2,000) the append runs.
+of the replay; BENCH_APPENDS_PER_CLIENT (default 2,000) the append runs; BENCH_REPORTING_EVENTS
+(default 1,000,000) the reporting replay's store, filled in a fresh schema of its own.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from uuid import uuid4
 import nats
 
 from bench.relay_bench import relay_figures
-from bench.report import table, write
+from bench.report import Figure, table, write
+from bench.reporting_bench import reporting_figures
 from bench.store_bench import append_figures, fill, read_figures
 from civic311_backbone.relay.jetstream import dead_letter_stream
 from civic311_backbone.settings import BackboneSettings
@@ -31,6 +33,7 @@ async def measure(database_url: str, nats_server: str) -> int:
     read_events = int(os.environ.get("BENCH_READ_EVENTS", "1000000"))
     per_client = int(os.environ.get("BENCH_APPENDS_PER_CLIENT", "2000"))
     relay_events = int(os.environ.get("BENCH_RELAY_EVENTS", "100000"))
+    reporting_events = int(os.environ.get("BENCH_REPORTING_EVENTS", "1000000"))
     tag = uuid4().hex[:8]
     settings = BackboneSettings(
         database_url=database_url,
@@ -59,10 +62,17 @@ async def measure(database_url: str, nats_server: str) -> int:
         print("read-all ...", file=sys.stderr)
         read, replayed = await read_figures(store, pool)
         figures += read
+        reporting, reporting_parameters = await _reporting(settings, reporting_events)
+        figures += reporting
         path = write(
             figures,
             RESULTS,
-            {"appends_per_client": per_client, "relayed_events": relayed, "replayed_events": replayed},
+            {
+                "appends_per_client": per_client,
+                "relayed_events": relayed,
+                "replayed_events": replayed,
+                **reporting_parameters,
+            },
         )
         print(table(figures))
         print(f"\nwritten to {path}")
@@ -75,6 +85,20 @@ async def measure(database_url: str, nats_server: str) -> int:
                 await client.jetstream().delete_stream(stream)
         await client.close()
     return 0
+
+
+async def _reporting(settings: BackboneSettings, events: int) -> tuple[list[Figure], dict[str, object]]:
+    """The reporting replay figures, in a fresh schema (dropped afterwards)."""
+    own = settings.model_copy(update={"database_schema": f"{settings.database_schema}_reporting"})
+    pool = await create_pool(own, application_name="civic311-bench-reporting")
+    try:
+        async with pool.acquire() as conn:
+            await migrate(conn)
+        store = EventStore(pool, notify_channel=notify_channel(own))
+        return await reporting_figures(store, pool, events=events, database_url=str(own.database_url))
+    finally:
+        await pool.execute(f'DROP SCHEMA "{own.database_schema}" CASCADE')
+        await pool.close()
 
 
 def main() -> int:
