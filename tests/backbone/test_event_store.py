@@ -140,3 +140,22 @@ async def test_migrations_run_twice_are_harmless(pool: asyncpg.Pool) -> None:
         assert await migrate(conn) == []
         versions = await conn.fetch("SELECT version FROM schema_migrations")
     assert [r["version"] for r in versions] == [1]
+
+
+async def test_fact_pages_carry_what_projections_fold_up_to_an_instant(store: EventStore) -> None:
+    stream = new_stream_id()
+    await store.append(
+        stream, [request_created(), status_updated("a"), status_updated("b")], expected_version=0
+    )
+    events = await store.read_stream(stream)
+
+    everything = [f async for page in store.read_fact_pages(page_size=2) for f in page]
+    until_second = [f async for page in store.read_fact_pages(until=events[1].occurred_at) for f in page]
+
+    assert [(f.stream_id, f.stream_version, f.event_type) for f in everything] == [
+        (stream, 1, "RequestCreated"),
+        (stream, 2, "StatusUpdated"),
+        (stream, 3, "StatusUpdated"),
+    ]
+    assert everything[2].payload["public_note"] == "b"
+    assert [f.stream_version for f in until_second] == [1, 2]

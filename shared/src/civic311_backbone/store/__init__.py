@@ -4,10 +4,11 @@ from civic311_backbone.store.errors import EventIdReused, EventStoreError, Wrong
 from civic311_backbone.store.event_store import EventStore
 from civic311_backbone.store.migrator import migrate
 from civic311_backbone.store.pool import create_pool, notify_channel
-from civic311_backbone.store.records import AppendResult, NewEvent, RecordedEvent
+from civic311_backbone.store.records import AppendResult, EventFact, NewEvent, RecordedEvent
 
 __all__ = [
     "AppendResult",
+    "EventFact",
     "EventIdReused",
     "EventStore",
     "EventStoreError",

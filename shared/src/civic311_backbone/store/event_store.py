@@ -15,7 +15,7 @@ import orjson
 import structlog
 
 from civic311_backbone.store.errors import EventIdReused, WrongExpectedVersion
-from civic311_backbone.store.records import AppendResult, NewEvent, RecordedEvent
+from civic311_backbone.store.records import AppendResult, EventFact, NewEvent, RecordedEvent
 
 log = structlog.get_logger(__name__)
 
@@ -30,6 +30,11 @@ _READ_STREAM = (
 _READ_AFTER = (
     f"SELECT {_COLUMNS} FROM events WHERE global_position > $1 "
     "AND global_position < (SELECT safe_position_horizon()) ORDER BY global_position LIMIT $2"
+)
+_READ_FACTS = (
+    "SELECT global_position, stream_id, stream_version, event_type, occurred_at, payload::text "
+    "FROM events WHERE global_position > $1 AND global_position < (SELECT safe_position_horizon()) "
+    "AND ($3::timestamptz IS NULL OR occurred_at <= $3) ORDER BY global_position LIMIT $2"
 )
 _READ_BETWEEN = (
     f"SELECT {_COLUMNS} FROM events WHERE occurred_at >= $1 AND occurred_at < $2 "
@@ -132,6 +137,20 @@ class EventStore:
             rows = await self._pool.fetch(_READ_AFTER, position, page_size)
             for row in rows:
                 yield _record(row)
+            if len(rows) < page_size:
+                return
+            position = rows[-1][0]
+
+    async def read_fact_pages(
+        self, *, after: int = 0, until: datetime | None = None, page_size: int = 5000
+    ) -> AsyncIterator[list[EventFact]]:
+        """Pages of what projections fold, in global order; with `until`, only events that occurred
+        by then (filtered in the database, so a replay to an instant reads no more than it needs)."""
+        position = after
+        while True:
+            rows = await self._pool.fetch(_READ_FACTS, position, page_size, until)
+            if rows:
+                yield [EventFact(r[0], r[1], r[2], r[3], r[4], orjson.loads(r[5])) for r in rows]
             if len(rows) < page_size:
                 return
             position = rows[-1][0]

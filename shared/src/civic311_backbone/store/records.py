@@ -52,3 +52,18 @@ class AppendResult:
     stream_version: int
     global_position: int
     positions: tuple[int, ...]
+
+
+class EventFact(NamedTuple):
+    """The part of a stored event that projections fold: no ids, no actor, only what happened where.
+
+    Reading only these columns (and decoding only the payload) is what lets a replay keep up with a
+    plain read of the table.
+    """
+
+    global_position: int
+    stream_id: str
+    stream_version: int
+    event_type: str
+    occurred_at: datetime
+    payload: dict[str, Any]
