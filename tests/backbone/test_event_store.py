@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import asyncpg
@@ -159,3 +160,16 @@ async def test_fact_pages_carry_what_projections_fold_up_to_an_instant(store: Ev
     ]
     assert everything[2].payload["public_note"] == "b"
     assert [f.stream_version for f in until_second] == [1, 2]
+
+
+async def test_the_same_append_racing_itself_is_stored_once_and_both_succeed(
+    store: EventStore, pool: asyncpg.Pool
+) -> None:
+    for _ in range(20):
+        stream, created = new_stream_id(), request_created()
+        first, second = await asyncio.gather(
+            store.append(stream, [created], expected_version=0),
+            store.append(stream, [created], expected_version=0),
+        )
+        assert first == second
+        assert await pool.fetchval("SELECT count(*) FROM events WHERE stream_id = $1", stream) == 1

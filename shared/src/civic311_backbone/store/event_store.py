@@ -24,6 +24,10 @@ _COLUMNS = (
     "occurred_at, recorded_at, correlation_id, causation_id, actor::text, payload::text"
 )
 _APPEND = "SELECT * FROM append_events($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb[], $10::jsonb[])"
+_STORED = (
+    "SELECT stream_id, global_position, stream_version, recorded_at FROM events "
+    "WHERE event_id = ANY($1) ORDER BY stream_version"
+)
 _READ_STREAM = (
     f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version"
 )
@@ -87,10 +91,7 @@ class EventStore:
         )
         for attempt in range(3):
             try:
-                if conn is not None:
-                    rows = await conn.fetch(_APPEND, *args)
-                else:
-                    rows = await self._pool.fetch(_APPEND, *args)
+                rows = await (conn or self._pool).fetch(_APPEND, *args)
                 break
             except asyncpg.PostgresError as error:
                 if error.sqlstate == "CV409":
@@ -98,16 +99,22 @@ class EventStore:
                     raise WrongExpectedVersion(stream_id, expected_version, actual) from error
                 if not isinstance(error, asyncpg.UniqueViolationError):
                     raise
-                constraint = getattr(error, "constraint_name", None)
                 if "not as this append" in str(error):
                     raise EventIdReused(str(error)) from error
-                if constraint == "events_stream_version_unique" and expected_version is not None:
-                    # A concurrent append took the version first.
+                if conn is None:
+                    # A concurrent append won the race. If it stored these very events, this append
+                    # has in effect succeeded; otherwise it is a conflict, or (with no expected
+                    # version) a reason to try again at the new end of the stream.
+                    stored = await self._pool.fetch(_STORED, [e.event_id for e in events])
+                    if len(stored) == len(events) and all(r["stream_id"] == stream_id for r in stored):
+                        rows = stored
+                        break
+                    if stored:
+                        raise EventIdReused(f"some of these event ids are already stored: {error}") from error
+                if expected_version is not None:
                     raise WrongExpectedVersion(stream_id, expected_version, None) from error
                 if conn is not None or attempt == 2:
                     raise
-                # A concurrent append of the same events (or, with no expected version, of others
-                # to the same stream) won the race: look again.
         if conn is None:
             self.wake_followers()
         return AppendResult(

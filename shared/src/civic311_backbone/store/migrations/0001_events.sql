@@ -88,27 +88,31 @@ CREATE FUNCTION append_events(
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE
     existing integer;
+    stored_here integer;
     current_version integer;
 BEGIN
-    SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream_id)
-      INTO existing, current_version
-      FROM events e WHERE e.event_id = ANY (p_event_ids);
-    IF existing > 0 THEN
-        IF current_version = cardinality(p_event_ids) THEN
-            RETURN QUERY SELECT e.global_position, e.stream_version, e.recorded_at
-                FROM events e WHERE e.event_id = ANY (p_event_ids) ORDER BY e.stream_version;
-            RETURN;
-        END IF;
-        RAISE EXCEPTION 'some of these event ids are already stored, but not as this append'
-            USING ERRCODE = 'unique_violation', CONSTRAINT = 'events_event_id_key';
-    END IF;
-
     SELECT coalesce(max(e.stream_version), 0) INTO current_version
       FROM events e WHERE e.stream_id = p_stream_id;
-    IF p_expected_version IS NOT NULL AND p_expected_version <> current_version THEN
-        RAISE EXCEPTION 'stream % is at version %, not the expected %',
-            p_stream_id, current_version, p_expected_version
-            USING ERRCODE = 'CV409', DETAIL = current_version::text;
+    -- Only when the stream is not where the caller expected (or no version was named) can this be a
+    -- retry of an append that already succeeded: look for the event ids then, not on every append.
+    IF p_expected_version IS NULL OR p_expected_version <> current_version THEN
+        SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream_id)
+          INTO existing, stored_here
+          FROM events e WHERE e.event_id = ANY (p_event_ids);
+        IF existing > 0 THEN
+            IF stored_here = cardinality(p_event_ids) THEN
+                RETURN QUERY SELECT e.global_position, e.stream_version, e.recorded_at
+                    FROM events e WHERE e.event_id = ANY (p_event_ids) ORDER BY e.stream_version;
+                RETURN;
+            END IF;
+            RAISE EXCEPTION 'some of these event ids are already stored, but not as this append'
+                USING ERRCODE = 'unique_violation', CONSTRAINT = 'events_event_id_key';
+        END IF;
+        IF p_expected_version IS NOT NULL THEN
+            RAISE EXCEPTION 'stream % is at version %, not the expected %',
+                p_stream_id, current_version, p_expected_version
+                USING ERRCODE = 'CV409', DETAIL = current_version::text;
+        END IF;
     END IF;
 
     RETURN QUERY
