@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
-import orjson
 
 from bench.report import Figure
+from bench.store_bench import naive_read
 from civic311_backbone.store import EventStore
 from civic311_reporting.domain.profile import DEFAULT_PROFILE
 from civic311_reporting.domain.report import sla_report
@@ -126,26 +126,6 @@ async def fill_requests(pool: asyncpg.Pool, events: int, *, chunk: int = 40_000)
         )
     await pool.execute("VACUUM ANALYZE events")
     return requests, int(await pool.fetchval("SELECT count(*) FROM events")) - before
-
-
-async def naive_read(pool: asyncpg.Pool, page: int = 5000) -> int:
-    """Every row of `events` SELECTed in pages and its JSON decoded in Python."""
-    seen, position = 0, -1
-    while True:
-        rows = await pool.fetch(
-            """SELECT global_position, event_id, stream_id, stream_version, event_type, schema_version,
-                      occurred_at, recorded_at, correlation_id, causation_id, actor::text, payload::text
-                 FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2""",
-            position,
-            page,
-        )
-        for row in rows:
-            orjson.loads(row[10])
-            orjson.loads(row[11])
-        seen += len(rows)
-        if len(rows) < page:
-            return seen
-        position = rows[-1][0]
 
 
 async def _rebuild(store: EventStore, *, until: datetime | None, as_of: datetime) -> tuple[float, int]:
