@@ -13,6 +13,8 @@ from pathlib import Path
 
 import psutil  # type: ignore[import-untyped]
 
+from civic311_backbone.embedded.waiting import wait_until
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -97,8 +99,9 @@ def is_alive(pid: int) -> bool:
 def wait_all_gone(pids: Iterable[int], *, timeout: float = 15.0) -> None:
     """Wait until none of `pids` is alive; fail naming the survivors."""
     pids = list(pids)
-    deadline = time.monotonic() + timeout
-    while alive := [pid for pid in pids if is_alive(pid)]:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still running after {timeout:g} s: {alive}")
-        time.sleep(0.05)
+    try:
+        wait_until(lambda: not any(is_alive(pid) for pid in pids), timeout=timeout, what="processes gone")
+    except TimeoutError:
+        raise AssertionError(
+            f"still running after {timeout:g} s: {[p for p in pids if is_alive(p)]}"
+        ) from None

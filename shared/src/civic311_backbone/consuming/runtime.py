@@ -104,12 +104,14 @@ class EventConsumer:
                 await msg.ack()
                 return
             try:
+                appends_before = self._store.appends_in_transactions
                 applied = await self._apply(envelope)
             except Exception as error:
                 await self._retry_or_park(msg, error)
                 return
             if applied:
-                self._store.wake_followers()
+                if self._store.appends_in_transactions != appends_before:
+                    self._store.wake_followers()  # the handler appended: let the relay know
                 self.handled += 1
                 HANDLED.labels(self.spec.name).inc()
             if self._after_commit is not None:

@@ -58,6 +58,9 @@ class EventStore:
         self.notify_channel = notify_channel
         self._wake_pending = False
         self._wake_task: asyncio.Task[None] | None = None
+        self.appends_in_transactions = 0
+        """Appends made inside callers' transactions: a consumer compares it before and after its
+        handler to know whether followers need waking once it commits."""
 
     async def append(
         self,
@@ -117,6 +120,8 @@ class EventStore:
                     raise
         if conn is None:
             self.wake_followers()
+        else:
+            self.appends_in_transactions += 1
         return AppendResult(
             stream_version=rows[-1]["stream_version"],
             global_position=rows[-1]["global_position"],
