@@ -3,7 +3,7 @@ PYTHON ?= python3
 UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 
-.PHONY: run test test-fast lint format bench contracts clean help
+.PHONY: run test test-fast lint format bench contracts clean help chromium
 
 help:
 	@echo "make run    - the whole system on embedded PostgreSQL and NATS (or DATABASE_URL / NATS_URL)"
@@ -22,7 +22,16 @@ $(UV):
 run: .venv/.synced
 	$(UV) run --frozen civic311 run
 
-test: .venv/.synced
+# The page tests drive Debian's Chromium through Playwright; install it where apt can.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+		if command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian's chromium for the page tests"; \
+			SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+			$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+		else echo "no chromium and no apt-get: the page tests will be skipped (set CHROMIUM=...)"; fi; }
+
+test: .venv/.synced chromium
 	$(UV) run --frozen pytest
 
 test-fast: .venv/.synced
