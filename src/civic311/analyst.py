@@ -22,7 +22,7 @@ class Format(StrEnum):
     json = "json"
 
 
-def _settings() -> BackboneSettings:
+def backbone_settings() -> BackboneSettings:
     try:
         return BackboneSettings()
     except Exception as error:
@@ -40,7 +40,7 @@ def report(
     fmt: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
 ) -> None:
     """The SLA report, replayed from the event store."""
-    typer.echo(reporting.report(_settings(), as_of=as_of, fmt=fmt.value), nl=False)
+    typer.echo(reporting.report(backbone_settings(), as_of=as_of, fmt=fmt.value), nl=False)
 
 
 def import_boston(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
@@ -49,7 +49,7 @@ def import_boston(path: Annotated[Path, typer.Argument(exists=True, dir_okay=Fal
     def progress(so_far: ImportResult) -> None:
         typer.echo(f"\r  {so_far.imported + so_far.already_there:,} cases read", nl=False, err=True)
 
-    result = reporting.import_boston(_settings(), path, progress=progress)
+    result = reporting.import_boston(backbone_settings(), path, progress=progress)
     typer.echo("", err=True)
     typer.echo(
         f"imported {result.imported} cases ({result.events} events), already there {result.already_there}, "
@@ -61,7 +61,7 @@ def import_boston(path: Annotated[Path, typer.Argument(exists=True, dir_okay=Fal
 
 def compare_boston(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
     """Compare our on-time verdict per case with the city's own flag in the export."""
-    typer.echo(reporting.compare_boston(_settings(), path))
+    typer.echo(reporting.compare_boston(backbone_settings(), path))
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from civic311.analyst import register as register_analyst_commands
 from civic311.contracts_export import export_documents
+from civic311.credentials import api_keys, staff
 from civic311.launcher.commands import run_system, serve_backbone
 
 app = typer.Typer(
@@ -57,6 +58,8 @@ def export_contracts(
 
 
 register_analyst_commands(app)
+app.add_typer(api_keys, name="api-keys")
+app.add_typer(staff, name="staff")
 
 
 def main() -> None:

@@ -18,15 +18,20 @@ from tests.embedded.processes import Spawned, wait_all_gone
 from tests.support.waiting import eventually
 
 NO_BACKBONE = {"DATABASE_URL": None, "NATS_URL": None, "LOG_FORMAT": "json"}
-CONSUMERS = ("routing", "dedup", "notifier", "reporting")
+CONSUMERS = ("intake-index", "routing", "dedup", "notifier", "reporting")
 
 
-def start_system(data: Path) -> tuple[Spawned, str, str]:
+def start_system(data: Path) -> tuple[Spawned, str, str, tuple[str, str]]:
+    """The running system, its servers' URLs, and the demo (api key, staff login) it printed."""
     run = Spawned.python("-m", "civic311", "run", "--data-dir", str(data), env=NO_BACKBONE)
     run.wait_for("civic311 is running", timeout=120)
+    run.wait_for(r"gateway\s+http://127\.0\.0\.1:\d+/")
+    run.wait_for(r"Open311 GeoReport v2\s+http://127\.0\.0\.1:\d+/open311/v2$")
+    api_key = run.wait_for(r"Open311 api key \(demo\)\s+(\S+)")[1]
+    login = run.wait_for(r"staff login \(demo\)\s+(\S+ / \S+)")[1]
     database_url = run.wait_for(r"DATABASE_URL\s+(postgresql://\S+)")[1]
     nats_url = run.wait_for(r"NATS_URL\s+(nats://\S+)")[1]
-    return run, database_url, nats_url
+    return run, database_url, nats_url, (api_key, login)
 
 
 def stop_system(run: Spawned) -> None:
@@ -52,7 +57,7 @@ async def published_ids(nats_url: str) -> list[str]:
 
 @pytest.mark.slow
 async def test_whole_system_runs_on_embedded_servers_and_keeps_its_data(tmp_path: Path) -> None:
-    run, database_url, nats_url = start_system(tmp_path)
+    run, database_url, nats_url, demo = start_system(tmp_path)
     try:
         pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
         store = EventStore(pool, notify_channel="civic311_events.public")
@@ -68,8 +73,9 @@ async def test_whole_system_runs_on_embedded_servers_and_keeps_its_data(tmp_path
     finally:
         stop_system(run)
 
-    run, database_url, nats_url = start_system(tmp_path)
+    run, database_url, nats_url, demo_again = start_system(tmp_path)
     try:
+        assert demo_again == demo, "the demo credentials are kept in the data folder"
         pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
         assert await processed_by(pool, created.event_id) == set(CONSUMERS)
         assert await pool.fetchval("SELECT count(*) FROM events WHERE event_id = $1", created.event_id) == 1

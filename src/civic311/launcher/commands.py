@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -17,6 +17,10 @@ from civic311.launcher.output import PrefixedOutput
 from civic311.launcher.processes import SERVICES, ChildSpec, Service, child_specs
 from civic311.launcher.supervisor import SOURCE, Supervisor
 from civic311_backbone.embedded import EmbeddedServerError, assign_ports
+from civic311_backbone.settings import BackboneSettings
+from civic311_intake.admin import demo_credentials
+
+DEMO_CREDENTIALS = "demo-credentials.json"
 
 
 def run_system(data_dir: Path, services: tuple[Service, ...] = SERVICES) -> int:
@@ -29,10 +33,18 @@ def run_system(data_dir: Path, services: tuple[Service, ...] = SERVICES) -> int:
         ):
             ports = assign_ports(data_dir / "ports.json", [service.name for service in services])
             specs = child_specs(services, ports=ports, backbone_env=backbone.env())
+
+            async def announce() -> None:
+                settings = BackboneSettings.model_validate(
+                    {key.lower(): value for key, value in backbone.env().items()}
+                )
+                demo = await demo_credentials(settings, data_dir / DEMO_CREDENTIALS)
+                output.block(describe(services, specs, backbone, data_dir, demo))
+
             supervisor = Supervisor(
                 specs,
                 output,
-                on_ready=lambda: output.block(describe(services, specs, backbone, data_dir)),
+                on_ready=announce,
                 check_backbone=backbone.dead_server,
             )
             return asyncio.run(supervisor.run())
@@ -66,7 +78,11 @@ def serve_backbone(data_dir: Path) -> int:
 
 
 def describe(
-    services: tuple[Service, ...], specs: list[ChildSpec], backbone: Backbone, data_dir: Path
+    services: tuple[Service, ...],
+    specs: list[ChildSpec],
+    backbone: Backbone,
+    data_dir: Path,
+    demo: Mapping[str, str],
 ) -> str:
     """The block of addresses printed once everything is ready."""
     rows: list[tuple[str, str]] = []
@@ -78,6 +94,8 @@ def describe(
         rows.append((f"{spec.name} health", spec.url(spec.ready_path)))
     rows.append(("DATABASE_URL", without_password(backbone.database_url)))
     rows.append(("NATS_URL", without_password(backbone.nats_url)))
+    rows.append(("Open311 api key (demo)", demo["api_key"]))
+    rows.append(("staff login (demo)", f"{demo['staff_username']} / {demo['staff_password']}"))
     rows.append(("data folder", str(data_dir.absolute())))
     width = max(len(label) for label, _ in rows)
     lines = [f"  {label:<{width}}  {value}" for label, value in rows]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from civic311.launcher.child import Child
 from civic311.launcher.output import PrefixedOutput
@@ -24,7 +25,7 @@ class Supervisor:
         ready_timeout: float = 60.0,
         stop_timeout: float = 10.0,
         restart_backoff: tuple[float, float] = (1.0, 30.0),
-        on_ready: Callable[[], None] = lambda: None,
+        on_ready: Callable[[], Awaitable[None] | None] = lambda: None,
         check_backbone: Callable[[], str | None] = lambda: None,
     ) -> None:
         """`check_backbone` names a server the processes depend on that has died, if one has."""
@@ -50,7 +51,9 @@ class Supervisor:
                 return 1
             if self._stop.is_set():
                 return 0
-            self._on_ready()
+            announced = self._on_ready()
+            if inspect.isawaitable(announced):
+                await announced
             return await self._keep_running()
         finally:
             await self._stop_all()

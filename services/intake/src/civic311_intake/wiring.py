@@ -4,19 +4,36 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from civic311_backbone.consuming import EventConsumer
 from civic311_backbone.service.runner import Resources, Wiring
+from civic311_intake.access import ApiKeys, StaffAccounts
 from civic311_intake.api import open311, tracking
+from civic311_intake.index import request_indexer
 from civic311_intake.settings import IntakeSettings
+from civic311_intake.tables import migrate_intake
 
 
-def create_app(resources: Resources) -> FastAPI:
+def create_app(resources: Resources, settings: IntakeSettings) -> FastAPI:
     app = FastAPI(title="civic311 intake gateway", version="0.1.0")
+    app.state.settings = settings
+    app.state.pool = resources.pool
     app.state.store = resources.store
+    app.state.api_keys = ApiKeys(resources.pool)
+    app.state.staff_accounts = StaffAccounts(resources.pool)
     app.include_router(tracking.router)
-    settings = resources.settings
-    open311.install(app, settings.catalogue_path if isinstance(settings, IntakeSettings) else None)
+    open311.install(app, settings.catalogue_path)
     return app
 
 
 async def wire(resources: Resources) -> Wiring:
-    return Wiring(app=create_app(resources))
+    settings = resources.settings
+    assert isinstance(settings, IntakeSettings)
+    async with resources.pool.acquire() as conn:
+        await migrate_intake(conn)
+    indexer = EventConsumer(
+        spec=request_indexer(resources.store),
+        pool=resources.pool,
+        store=resources.store,
+        settings=settings,
+    )
+    return Wiring(app=create_app(resources, settings), consumers=[indexer])

@@ -2,7 +2,7 @@
 
 from civic311_backbone.store.errors import EventIdReused, EventStoreError, WrongExpectedVersion
 from civic311_backbone.store.event_store import EventStore
-from civic311_backbone.store.migrator import migrate
+from civic311_backbone.store.migrator import bundled_migrations, migrate
 from civic311_backbone.store.pool import create_pool, notify_channel
 from civic311_backbone.store.records import AppendResult, EventFact, NewEvent, RecordedEvent
 
@@ -15,6 +15,7 @@ __all__ = [
     "NewEvent",
     "RecordedEvent",
     "WrongExpectedVersion",
+    "bundled_migrations",
     "create_pool",
     "migrate",
     "notify_channel",

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException
 
 from civic311_backbone.contracts import from_record
-from civic311_backbone.store import EventStore
+from civic311_intake.api.dependencies import Store
 from civic311_intake.domain.public_view import PublicRequest, public_view
 from civic311_intake.domain.tracking import InvalidTrackingNumber, parse_tracking_number, stream_id_for
 
 router = APIRouter(prefix="/api/requests", tags=["tracking"])
-
-
-def event_store(request: Request) -> EventStore:
-    store: EventStore = request.app.state.store
-    return store
-
-
-Store = Annotated[EventStore, Depends(event_store)]
 
 
 @router.get(

@@ -31,9 +31,14 @@ class PublicRequest(BaseModel):
     service_code: str
     description: str | None
     address: str | None
+    address_id: str | None = None
     lat: float | None
     long: float | None
+    media_url: str | None = None
+    channel: str
     status: Literal["open", "closed"]
+    stage: str
+    """Where the request is now, as the timeline's last entry says: received, assigned, in_progress, …"""
     department: str | None
     due_at: datetime | None
     duplicate_of: str | None
@@ -52,8 +57,11 @@ def public_view(events: list[Envelope[Any]]) -> PublicRequest | None:
         "service_code": created.service_code,
         "description": created.description,
         "address": created.location.address_string,
+        "address_id": created.location.address_id,
         "lat": created.location.lat,
         "long": created.location.long,
+        "media_url": created.media_url,
+        "channel": created.channel,
         "status": "open",
         "department": None,
         "due_at": None,
@@ -65,7 +73,9 @@ def public_view(events: list[Envelope[Any]]) -> PublicRequest | None:
         entry = _apply(view, event.payload, event.occurred_at)
         if entry is not None:
             timeline.append(entry)
-    return PublicRequest(**view, updated_at=events[-1].occurred_at, timeline=timeline)
+    # Events that are not on the public timeline (internal alarms, say) do not make it "updated".
+    last = timeline[-1]
+    return PublicRequest(**view, stage=last.status, updated_at=last.at, timeline=timeline)
 
 
 def _apply(view: dict[str, Any], payload: object, at: datetime) -> TimelineEntry | None:

@@ -54,6 +54,9 @@ def parse_tracking_number(text: str) -> str:
     return format_tracking_number(compact)
 
 
+STREAM_PREFIX = "request-"
+
+
 def stream_id_for(tracking_number: str) -> str:
     """The event stream of a service request: its history is read from there."""
-    return f"request-{tracking_number}"
+    return f"{STREAM_PREFIX}{tracking_number}"

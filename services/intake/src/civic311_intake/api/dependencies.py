@@ -1,0 +1,44 @@
+"""What route handlers ask for: the store, the pool, the settings, the credentials checkers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import asyncpg
+from fastapi import Depends, Request
+
+from civic311_backbone.store import EventStore
+from civic311_intake.access import ApiKeys, StaffAccounts
+from civic311_intake.settings import IntakeSettings
+
+
+def _store(request: Request) -> EventStore:
+    store: EventStore = request.app.state.store
+    return store
+
+
+def _pool(request: Request) -> asyncpg.Pool:
+    pool: asyncpg.Pool = request.app.state.pool
+    return pool
+
+
+def _settings(request: Request) -> IntakeSettings:
+    settings: IntakeSettings = request.app.state.settings
+    return settings
+
+
+def _api_keys(request: Request) -> ApiKeys:
+    keys: ApiKeys = request.app.state.api_keys
+    return keys
+
+
+def _staff_accounts(request: Request) -> StaffAccounts:
+    accounts: StaffAccounts = request.app.state.staff_accounts
+    return accounts
+
+
+Store = Annotated[EventStore, Depends(_store)]
+Pool = Annotated[asyncpg.Pool, Depends(_pool)]
+Settings = Annotated[IntakeSettings, Depends(_settings)]
+ApiKeysDep = Annotated[ApiKeys, Depends(_api_keys)]
+StaffAccountsDep = Annotated[StaffAccounts, Depends(_staff_accounts)]

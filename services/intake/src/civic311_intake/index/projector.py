@@ -1,0 +1,70 @@
+"""Keeps `request_index` up to date: on any event of a request, fold its whole stream again.
+
+Refolding the stream (a request has a handful of events) rather than applying the one event makes the
+row right whatever order the bus delivers in, after a redelivery or a replay; a row only ever moves
+forward (`stream_version` grows), so an older fold never overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import asyncpg
+
+from civic311_backbone.consuming import ConsumerSpec
+from civic311_backbone.contracts import Envelope, from_record
+from civic311_backbone.store import EventStore
+from civic311_intake.domain.request_index import IndexEntry, index_entry
+from civic311_intake.domain.tracking import STREAM_PREFIX
+
+INDEX_CONSUMER = "intake-index"
+
+_UPSERT = """
+INSERT INTO request_index (tracking_number, stream_version, service_code, status, stage, department,
+                           queue, priority, district, due_at, requested_at, updated_at, view)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
+ON CONFLICT (tracking_number) DO UPDATE SET
+    stream_version = EXCLUDED.stream_version, service_code = EXCLUDED.service_code,
+    status = EXCLUDED.status, stage = EXCLUDED.stage, department = EXCLUDED.department,
+    queue = EXCLUDED.queue, priority = EXCLUDED.priority, district = EXCLUDED.district,
+    due_at = EXCLUDED.due_at, requested_at = EXCLUDED.requested_at,
+    updated_at = EXCLUDED.updated_at, view = EXCLUDED.view
+WHERE request_index.stream_version < EXCLUDED.stream_version
+"""
+
+
+async def refresh_entry(conn: asyncpg.Connection, store: EventStore, stream_id: str) -> IndexEntry | None:
+    """Fold `stream_id` from the store and write its row; None if it is not a request's stream."""
+    records = await store.read_stream(stream_id)
+    if not records:
+        return None
+    entry = index_entry([from_record(r) for r in records], stream_version=records[-1].stream_version)
+    if entry is None:
+        return None
+    view = entry.view
+    await conn.execute(
+        _UPSERT,
+        view.tracking_number,
+        entry.stream_version,
+        view.service_code,
+        view.status,
+        view.stage,
+        view.department,
+        entry.queue,
+        entry.priority,
+        entry.district,
+        view.due_at,
+        view.requested_at,
+        view.updated_at,
+        json.dumps(view.model_dump(mode="json")),
+    )
+    return entry
+
+
+def request_indexer(store: EventStore) -> ConsumerSpec:
+    async def handle(envelope: Envelope[Any], conn: asyncpg.Connection) -> None:
+        if envelope.stream_id.startswith(STREAM_PREFIX):
+            await refresh_entry(conn, store, envelope.stream_id)
+
+    return ConsumerSpec(name=INDEX_CONSUMER, handler=handle)
