@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from civic311_backbone.contracts import Actor, RequestCreated, new_event
 from civic311_backbone.store import EventStore, WrongExpectedVersion
+from civic311_intake.domain.submission import FieldProblem, Submission, check_submission, request_created
 from civic311_intake.domain.tracking import new_tracking_number, stream_id_for
+from civic311_routing.domain.catalogue import Catalogue
 
 
 @dataclass(frozen=True)
@@ -45,3 +47,24 @@ async def file_request(
             continue  # that number is taken: draw another
         return FiledRequest(number, stream_id, result.global_position)
     raise NoFreeTrackingNumber(f"{attempts} tracking numbers in a row were taken")
+
+
+class SubmissionRejected(ValueError):
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+async def file_submission(
+    store: EventStore,
+    catalogue: Catalogue,
+    submission: Submission,
+    *,
+    actor: Actor,
+    allow_confidential: bool = False,
+) -> FiledRequest:
+    """Check the submission and file it; SubmissionRejected (nothing appended) lists what is wrong."""
+    problems = check_submission(catalogue, submission, allow_confidential=allow_confidential)
+    if problems:
+        raise SubmissionRejected(problems)
+    return await file_request(store, lambda number: request_created(submission, number), actor=actor)

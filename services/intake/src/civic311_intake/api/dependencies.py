@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from civic311_backbone.store import EventStore
 from civic311_intake.access import ApiKeys, StaffAccounts
 from civic311_intake.settings import IntakeSettings
+from civic311_routing.domain.catalogue import Catalogue
 
 
 def _store(request: Request) -> EventStore:
@@ -37,8 +38,15 @@ def _staff_accounts(request: Request) -> StaffAccounts:
     return accounts
 
 
+def _catalogue(request: Request) -> Catalogue:
+    """The service catalogue the gateway loaded at start (the Open311 state holds it)."""
+    catalogue: Catalogue = request.app.state.open311.catalogue
+    return catalogue
+
+
 Store = Annotated[EventStore, Depends(_store)]
 Pool = Annotated[asyncpg.Pool, Depends(_pool)]
 Settings = Annotated[IntakeSettings, Depends(_settings)]
 ApiKeysDep = Annotated[ApiKeys, Depends(_api_keys)]
 StaffAccountsDep = Annotated[StaffAccounts, Depends(_staff_accounts)]
+CatalogueDep = Annotated[Catalogue, Depends(_catalogue)]

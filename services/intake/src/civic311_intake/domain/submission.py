@@ -1,0 +1,151 @@
+"""A new request as any channel hands it in, and the one set of checks every channel applies.
+
+Open311, the resident form, the staff desk, SMS and e-mail all build a `Submission`; `check_submission`
+says what is wrong with it, field by field, against the request type's questions in the catalogue.
+Only a submission with no problems becomes a `RequestCreated`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from civic311_backbone.contracts import Contact, Location, RequestCreated
+from civic311_backbone.contracts.events import Channel, Language
+from civic311_routing.domain.catalogue import Attribute, Catalogue, RequestType
+
+MAX_DESCRIPTION = 4000
+MAX_TEXT_ANSWER = 4000
+MAX_ADDRESS = 500
+MAX_MEDIA_URL = 2000
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    """The field as the client named it: `service_code`, `lat`, `attribute[SIZE]`, …"""
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Submission:
+    service_code: str
+    channel: Channel
+    description: str | None = None
+    lat: float | None = None
+    long: float | None = None
+    address_string: str | None = None
+    address_id: str | None = None
+    attributes: dict[str, str | list[str]] = field(default_factory=dict)
+    media_url: str | None = None
+    contact: Contact | None = None
+    language: Language = "en"
+    jurisdiction_id: str | None = None
+
+
+def check_submission(
+    catalogue: Catalogue, submission: Submission, *, allow_confidential: bool = False
+) -> list[FieldProblem]:
+    """Every problem with `submission`; empty when it may be filed."""
+    request_type = catalogue.get(submission.service_code)
+    if request_type is None or (request_type.confidential and not allow_confidential):
+        return [FieldProblem("service_code", f"{submission.service_code!r} is not a service of this city")]
+    problems = _location_problems(submission)
+    if submission.description is not None and len(submission.description) > MAX_DESCRIPTION:
+        problems.append(FieldProblem("description", f"at most {MAX_DESCRIPTION} characters"))
+    if submission.media_url is not None and not _is_web_link(submission.media_url):
+        problems.append(FieldProblem("media_url", f"an http(s) link of at most {MAX_MEDIA_URL} characters"))
+    problems += attribute_problems(request_type, submission.attributes)
+    return problems
+
+
+def _location_problems(submission: Submission) -> list[FieldProblem]:
+    has_point = submission.lat is not None or submission.long is not None
+    if not has_point and not submission.address_string and not submission.address_id:
+        return [FieldProblem("location", "give lat and long, an address_string or an address_id")]
+    problems = []
+    if has_point:
+        if submission.lat is None or not math.isfinite(submission.lat) or not -90 <= submission.lat <= 90:
+            problems.append(FieldProblem("lat", "a latitude between -90 and 90, with long"))
+        if (
+            submission.long is None
+            or not math.isfinite(submission.long)
+            or not -180 <= submission.long <= 180
+        ):
+            problems.append(FieldProblem("long", "a longitude between -180 and 180, with lat"))
+    if submission.address_string is not None and len(submission.address_string) > MAX_ADDRESS:
+        problems.append(FieldProblem("address_string", f"at most {MAX_ADDRESS} characters"))
+    return problems
+
+
+def _is_web_link(url: str) -> bool:
+    return url.startswith(("https://", "http://")) and len(url) <= MAX_MEDIA_URL
+
+
+def attribute_problems(request_type: RequestType, answers: dict[str, str | list[str]]) -> list[FieldProblem]:
+    """The answers against the type's questions: required ones given, each of its datatype."""
+    questions = {a.code: a for a in request_type.attributes}
+    problems = [
+        FieldProblem(f"attribute[{code}]", f"{request_type.code} asks no question {code}")
+        for code in answers
+        if code not in questions
+    ]
+    for question in sorted(request_type.attributes, key=lambda a: a.order):
+        answer = answers.get(question.code)
+        if answer is None or answer == "" or answer == []:
+            if question.required:
+                problems.append(FieldProblem(f"attribute[{question.code}]", f"required: {question.question}"))
+            continue
+        why = _answer_problem(question, answer)
+        if why is not None:
+            problems.append(FieldProblem(f"attribute[{question.code}]", why))
+    return problems
+
+
+def _answer_problem(question: Attribute, answer: str | list[str]) -> str | None:
+    keys = {v.key for v in question.values}
+    if question.datatype == "multivaluelist":
+        chosen = [answer] if isinstance(answer, str) else answer
+        unknown = [a for a in chosen if a not in keys]
+        return f"not among the choices: {', '.join(unknown)}" if unknown else None
+    if isinstance(answer, list):
+        if len(answer) != 1:
+            return "one answer only"
+        answer = answer[0]
+    if question.datatype == "singlevaluelist":
+        return None if answer in keys else f"one of: {', '.join(sorted(keys))}"
+    if question.datatype == "number":
+        try:
+            return None if math.isfinite(float(answer)) else "a number"
+        except ValueError:
+            return "a number"
+    if question.datatype == "datetime":
+        try:
+            moment = datetime.fromisoformat(answer)
+        except ValueError:
+            return "a date and time in ISO 8601, e.g. 2026-11-23T09:30:00-05:00"
+        return None if moment.tzinfo is not None else "a date and time with its UTC offset"
+    limit = 200 if question.datatype == "string" else MAX_TEXT_ANSWER
+    return None if len(answer) <= limit else f"at most {limit} characters"
+
+
+def request_created(submission: Submission, tracking_number: str) -> RequestCreated:
+    """The event of a checked submission, under its tracking number."""
+    return RequestCreated(
+        tracking_number=tracking_number,
+        service_code=submission.service_code,
+        description=submission.description or None,
+        location=Location(
+            lat=submission.lat,
+            long=submission.long,
+            address_string=submission.address_string or None,
+            address_id=submission.address_id or None,
+        ),
+        attributes=dict(submission.attributes),
+        media_url=submission.media_url or None,
+        channel=submission.channel,
+        language=submission.language,
+        contact=submission.contact,
+        jurisdiction_id=submission.jurisdiction_id,
+    )
