@@ -11,12 +11,20 @@ from civic311.analyst import register as register_analyst_commands
 from civic311.contracts_export import export_documents
 from civic311.credentials import api_keys, staff
 from civic311.launcher.commands import run_system, serve_backbone
+from civic311_backbone.logging import configure_logging
 
 app = typer.Typer(
     help="civic311: a 311 service-request system. Run it all on this machine.",
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+@app.callback()
+def _quiet_logs() -> None:
+    """Log lines go to stderr, warnings and worse only: stdout is the command's answer."""
+    configure_logging(service="civic311", level="WARNING")
+
 
 DataDir = Annotated[
     Path,

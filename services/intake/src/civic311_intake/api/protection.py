@@ -1,0 +1,113 @@
+"""What shields the gateway: a cap on request bodies, a rate limit on POSTs per client, and no internals
+in error answers.
+
+Both limits are plain ASGI middleware, so they act before a body is parsed or anything is appended.
+The rate limit is a moving window per client address, kept in this process (the `limits` library);
+behind a proxy, set FORWARDED_ALLOW_IPS so uvicorn takes the client address from X-Forwarded-For.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from limits import RateLimitItemPerMinute
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = structlog.get_logger(__name__)
+
+
+async def _refuse(
+    send: Send, status: int, detail: str, headers: tuple[tuple[bytes, bytes], ...] = ()
+) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), *headers],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodySizeLimit:
+    """413 for a body over `max_bytes`, whether it says its length or streams it in chunks."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await _refuse(send, 413, f"request body over {self.max_bytes} bytes")
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except BodyTooLarge:
+            await _refuse(send, 413, f"request body over {self.max_bytes} bytes")
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class PostRateLimit:
+    """429 with Retry-After when one client sends more than `per_minute` POSTs in a moving minute."""
+
+    def __init__(self, app: ASGIApp, *, per_minute: int) -> None:
+        self.app = app
+        self.item = RateLimitItemPerMinute(per_minute)
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        key = client[0] if client else "unknown"
+        if not await self.limiter.hit(self.item, key):
+            stats = await self.limiter.get_window_stats(self.item, key)
+            retry = max(1, int(stats.reset_time - time.time()))
+            log.warning("rate limited", client=key)
+            await _refuse(
+                send,
+                429,
+                f"more than {self.item.amount} requests a minute from this client; try again later",
+                ((b"retry-after", str(retry).encode()),),
+            )
+            return
+        await self.app(scope, receive, send)
+
+
+async def _internal_error(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unhandled error", path=request.url.path, method=request.method)
+    return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)
+
+
+def protect(app: FastAPI, *, max_body_bytes: int, posts_per_minute: int) -> None:
+    """Install the limits on `app` (no rate limit when `posts_per_minute` is 0)."""
+    app.add_exception_handler(Exception, _internal_error)
+    if posts_per_minute:
+        app.add_middleware(PostRateLimit, per_minute=posts_per_minute)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
