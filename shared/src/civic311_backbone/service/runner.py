@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import asyncpg
 import structlog
 import uvicorn
+import uvloop
 from faststream.nats import NatsBroker
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
@@ -59,7 +60,9 @@ Wire = Callable[[Resources], Awaitable[Wiring]]
 def run(name: str, settings: BackboneSettings, http: HttpSettings, wire: Wire) -> None:
     """The entry point of a service process."""
     configure_logging(service=name, level=settings.log_level, fmt=settings.log_format)
-    asyncio.run(serve(name, settings, http, wire))
+    # uvloop: the libuv event loop, several times faster than asyncio's own at sockets.
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(serve(name, settings, http, wire))
 
 
 async def serve(name: str, settings: BackboneSettings, http: HttpSettings, wire: Wire) -> None:

@@ -1,0 +1,122 @@
+"""The gateway under load: Open311 POSTs accepted (durably appended) per second, with p50/p99 latency.
+
+One intake process (as `civic311 run` starts it, rate limit off), wrk keeping a fixed number of
+connections busy with the same form-encoded service request. "Accepted" is counted in the store (the
+RequestCreated events appended while wrk ran), not from wrk's answers. Beside it, the ceiling of the
+same HTTP stack: wrk on the process's /health/live, which touches neither the database nor a form.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from urllib.parse import urlencode
+
+import asyncpg
+import httpx
+
+from bench.report import Figure
+from bench.wrk import WrkRun, form_post_script, run_wrk
+from civic311_backbone.embedded.ports import free_port
+from civic311_backbone.settings import BackboneSettings
+from civic311_intake.access import issue_api_key
+from civic311_intake.tables import migrate_intake
+
+SECONDS = int(os.environ.get("BENCH_INTAKE_SECONDS", "20"))
+CONNECTIONS = int(os.environ.get("BENCH_INTAKE_CONNECTIONS", "16"))
+
+
+def _request_body(api_key: str) -> str:
+    return urlencode(
+        {
+            "api_key": api_key,
+            "service_code": "POTHOLE",
+            "lat": "42.3601",
+            "long": "-71.0589",
+            "address_string": "1 City Hall Sq",
+            "attribute[SIZE]": "large",
+            "description": "Deep pothole by the bus stop, cars swerve into the bike lane to avoid it.",
+            "email": "resident@example.org",
+        }
+    )
+
+
+def _gateway_env(settings: BackboneSettings, port: int) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": str(settings.database_url),
+        "DATABASE_SCHEMA": settings.database_schema,
+        "NATS_URL": settings.nats_url,
+        "STREAM_NAME": settings.stream_name,
+        "SUBJECT_PREFIX": settings.subject_prefix,
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_PORT": str(port),
+        "POSTS_PER_MINUTE": "0",
+        "LOG_LEVEL": "WARNING",
+        "LOG_FORMAT": "json",
+    }
+
+
+async def _wait_ready(url: str, process: asyncio.subprocess.Process) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(300):
+            if process.returncode is not None:
+                raise RuntimeError(f"the gateway exited with {process.returncode}")
+            try:
+                if (await client.get(f"{url}/health/ready")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise RuntimeError("the gateway was not ready within 30 s")
+
+
+async def _created(pool: asyncpg.Pool) -> int:
+    count: int = await pool.fetchval("SELECT count(*) FROM events WHERE event_type = 'RequestCreated'")
+    return count
+
+
+async def intake_figures(settings: BackboneSettings, pool: asyncpg.Pool) -> tuple[list[Figure], WrkRun]:
+    async with pool.acquire() as conn:
+        await migrate_intake(conn)
+    api_key = await issue_api_key(pool, issued_to="bench")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    gateway = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "civic311_intake",
+        env=_gateway_env(settings, port),
+        stdout=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        await _wait_ready(url, gateway)
+        ceiling = await asyncio.to_thread(
+            run_wrk, f"{url}/health/live", seconds=SECONDS, connections=CONNECTIONS
+        )
+        before = await _created(pool)
+        posts = await asyncio.to_thread(
+            run_wrk,
+            f"{url}/open311/v2/requests.json",
+            seconds=SECONDS,
+            connections=CONNECTIONS,
+            lua=form_post_script(_request_body(api_key)),
+        )
+        accepted = (await _created(pool)) - before
+    finally:
+        gateway.terminate()
+        await asyncio.wait_for(gateway.wait(), 15)
+    accepted_per_second = accepted / posts.seconds
+    return [
+        Figure(
+            f"Open311 POSTs accepted/s ({CONNECTIONS} connections, {posts.failed} failed)",
+            accepted_per_second,
+            "requests/s",
+            ceiling_name="GET /health/live, same process (HTTP stack ceiling)",
+            ceiling=ceiling.per_second,
+            target_absolute=1000.0,
+        ),
+        Figure("Open311 POST latency p50", posts.latency_ms.get(50, float("nan")), "ms"),
+        Figure("Open311 POST latency p99", posts.latency_ms.get(99, float("nan")), "ms"),
+    ], posts
