@@ -3,7 +3,7 @@ PYTHON ?= python3
 UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 
-.PHONY: run test test-fast lint format bench contracts clean help chromium
+.PHONY: run test test-fast lint format bench contracts clean help chromium wrk
 
 help:
 	@echo "make run    - the whole system on embedded PostgreSQL and NATS (or DATABASE_URL / NATS_URL)"
@@ -47,7 +47,14 @@ format: .venv/.synced
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen ruff format .
 
-bench: .venv/.synced
+# The gateway's bench drives it with wrk (Debian's package), a C load generator.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "installing Debian's wrk for the gateway bench"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+bench: .venv/.synced wrk
 	$(UV) run --frozen python -m bench
 
 clean:
