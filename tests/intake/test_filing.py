@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+import asyncpg
 import pytest
 
 from civic311_backbone.contracts import Location, RequestCreated, from_record
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.factories import RESIDENT
 from civic311_intake.domain.tracking import new_tracking_number
-from civic311_intake.filing import NoFreeTrackingNumber, file_request
+from civic311_intake.filing import NoFreeTrackingNumber, file_request, filing_event_id
 
 
 def pothole(tracking_number: str) -> RequestCreated:
@@ -51,3 +52,18 @@ async def test_running_out_of_numbers_is_a_clear_error(store: EventStore) -> Non
     await file_request(store, pothole, actor=RESIDENT, new_number=numbers(taken))
     with pytest.raises(NoFreeTrackingNumber):
         await file_request(store, pothole, actor=RESIDENT, new_number=numbers(taken, taken), attempts=2)
+
+
+async def test_the_same_idempotency_key_files_once_and_answers_with_the_first_number(
+    store: EventStore, pool: asyncpg.Pool
+) -> None:
+    key = filing_event_id("api-key:abc123", "retry-me")
+    first = await file_request(store, pothole, actor=RESIDENT, event_id=key)
+    again = await file_request(store, pothole, actor=RESIDENT, event_id=key)
+    other = await file_request(
+        store, pothole, actor=RESIDENT, event_id=filing_event_id("api-key:zzz", "retry-me")
+    )
+
+    assert (again.tracking_number, again.repeated) == (first.tracking_number, True)
+    assert other.tracking_number != first.tracking_number
+    assert await pool.fetchval("SELECT count(*) FROM events WHERE event_type = 'RequestCreated'") == 2

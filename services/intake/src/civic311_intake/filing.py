@@ -2,18 +2,25 @@
 
 The caller gets its tracking number only after the event is durably appended. The number's stream
 must not exist yet (expected version 0): the store itself guarantees that no two requests share one.
+
+A client that may send the same request twice (a retry after a lost answer, a form submitted twice)
+names it with an idempotency key. The key decides the event's id, and the store keeps an event id
+once: the second filing finds the first one's event and answers with its tracking number.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from uuid import UUID, uuid5
 
 from civic311_backbone.contracts import Actor, RequestCreated, new_event
-from civic311_backbone.store import EventStore, WrongExpectedVersion
+from civic311_backbone.store import EventIdReused, EventStore, WrongExpectedVersion
 from civic311_intake.domain.submission import FieldProblem, Submission, check_submission, request_created
-from civic311_intake.domain.tracking import new_tracking_number, stream_id_for
+from civic311_intake.domain.tracking import STREAM_PREFIX, new_tracking_number, stream_id_for
 from civic311_routing.domain.catalogue import Catalogue
+
+_FILINGS = UUID("6f1c2a8e-3d4b-5c6a-9e7f-0a1b2c3d4e5f")
 
 
 @dataclass(frozen=True)
@@ -21,10 +28,17 @@ class FiledRequest:
     tracking_number: str
     stream_id: str
     global_position: int
+    repeated: bool = False
+    """True when this was a filing already made under the same idempotency key."""
 
 
 class NoFreeTrackingNumber(RuntimeError):
     pass
+
+
+def filing_event_id(client: str, idempotency_key: str) -> UUID:
+    """The RequestCreated's id for `client`'s request named `idempotency_key` (same in, same out)."""
+    return uuid5(_FILINGS, f"{client}\n{idempotency_key}")
 
 
 async def file_request(
@@ -34,17 +48,28 @@ async def file_request(
     actor: Actor,
     new_number: Callable[[], str] = new_tracking_number,
     attempts: int = 5,
+    event_id: UUID | None = None,
 ) -> FiledRequest:
-    """Append the RequestCreated that `request(tracking_number)` builds, under a fresh number."""
+    """Append the RequestCreated that `request(tracking_number)` builds, under a fresh number.
+
+    With an `event_id` that is stored already (see `filing_event_id`), nothing is appended and the
+    answer is the earlier filing.
+    """
     for _ in range(attempts):
         number = new_number()
         stream_id = stream_id_for(number)
         try:
             result = await store.append(
-                stream_id, [new_event(request(number), actor=actor)], expected_version=0
+                stream_id, [new_event(request(number), actor=actor, event_id=event_id)], expected_version=0
             )
         except WrongExpectedVersion:
             continue  # that number is taken: draw another
+        except EventIdReused:
+            earlier = await store.read_event(event_id) if event_id is not None else None
+            if earlier is None:
+                raise
+            number = earlier.stream_id.removeprefix(STREAM_PREFIX)
+            return FiledRequest(number, earlier.stream_id, earlier.global_position, repeated=True)
         return FiledRequest(number, stream_id, result.global_position)
     raise NoFreeTrackingNumber(f"{attempts} tracking numbers in a row were taken")
 
@@ -62,9 +87,15 @@ async def file_submission(
     *,
     actor: Actor,
     allow_confidential: bool = False,
+    event_id: UUID | None = None,
 ) -> FiledRequest:
-    """Check the submission and file it; SubmissionRejected (nothing appended) lists what is wrong."""
+    """Check the submission and file it; SubmissionRejected (nothing appended) lists what is wrong.
+
+    `event_id`: from `filing_event_id` when the client named its request with an idempotency key.
+    """
     problems = check_submission(catalogue, submission, allow_confidential=allow_confidential)
     if problems:
         raise SubmissionRejected(problems)
-    return await file_request(store, lambda number: request_created(submission, number), actor=actor)
+    return await file_request(
+        store, lambda number: request_created(submission, number), actor=actor, event_id=event_id
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
+from uuid import UUID
 
 import asyncpg
 import orjson
@@ -28,6 +29,7 @@ _STORED = (
     "SELECT stream_id, global_position, stream_version, recorded_at FROM events "
     "WHERE event_id = ANY($1) ORDER BY stream_version"
 )
+_READ_EVENT = f"SELECT {_COLUMNS} FROM events WHERE event_id = $1"
 _READ_STREAM = (
     f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version"
 )
@@ -132,6 +134,11 @@ class EventStore:
         """The events of one stream, in stream order (empty if it does not exist)."""
         rows = await self._pool.fetch(_READ_STREAM, stream_id, from_version)
         return [_record(r) for r in rows]
+
+    async def read_event(self, event_id: UUID) -> RecordedEvent | None:
+        """One event by its id, wherever it is stored (None if it is not)."""
+        row = await self._pool.fetchrow(_READ_EVENT, event_id)
+        return _record(row) if row is not None else None
 
     async def read_page(self, *, after: int, limit: int = 1000) -> list[RecordedEvent]:
         """The next events after a global position, in order, never skipping a late commit."""
