@@ -13,10 +13,11 @@ import time
 
 import structlog
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = structlog.get_logger(__name__)
@@ -105,8 +106,15 @@ async def _internal_error(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)
 
 
+async def _client_left(request: Request, error: Exception) -> Response:
+    """The client hung up before its body arrived: nothing was done, and nobody is there to answer."""
+    log.info("client disconnected mid-request", path=request.url.path)
+    return Response(status_code=499)
+
+
 def protect(app: FastAPI, *, max_body_bytes: int, posts_per_minute: int) -> None:
     """Install the limits on `app` (no rate limit when `posts_per_minute` is 0)."""
+    app.add_exception_handler(ClientDisconnect, _client_left)
     app.add_exception_handler(Exception, _internal_error)
     if posts_per_minute:
         app.add_middleware(PostRateLimit, per_minute=posts_per_minute)
