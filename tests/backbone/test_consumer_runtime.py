@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from civic311_backbone.contracts import Envelope, dead_letter_subject, event_sub
 from civic311_backbone.relay.jetstream import dead_letter_stream, ensure_stream
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, RecordedEvent
-from civic311_backbone.testing.factories import new_stream_id, request_created
+from civic311_backbone.testing.factories import new_stream_id, request_created, status_updated
 from civic311_backbone.testing.plugin import settings_env
 from tests.backbone.consumer_fixtures import effect_count, record_effect
 from tests.support.processes import ServiceProcess
@@ -176,3 +177,39 @@ def test_dead_letter_error_of_a_validation_failure_leaves_out_the_input() -> Non
         described = describe(error)
     assert "resident@example.org" not in described
     assert "phone" in described
+
+
+async def test_requests_are_handled_side_by_side_and_each_ones_events_in_order(
+    store: EventStore,
+    pool: asyncpg.Pool,
+    settings: BackboneSettings,
+    nats_client: NatsClient,
+    broker: NatsBroker,
+) -> None:
+    seen: list[tuple[str, int]] = []
+    in_flight = [0]
+    most_at_once = [0]
+
+    async def slow(envelope: Envelope[Any], conn: asyncpg.Connection) -> None:
+        in_flight[0] += 1
+        most_at_once[0] = max(most_at_once[0], in_flight[0])
+        await asyncio.sleep(0.02)  # a handler's round trips to the database
+        seen.append((envelope.stream_id, envelope.stream_version))
+        in_flight[0] -= 1
+
+    spec = ConsumerSpec(name="lanes", handler=slow, lanes=4)
+    await _start(broker, EventConsumer(spec=spec, pool=pool, store=store, settings=settings))
+    streams = [new_stream_id() for _ in range(6)]
+    for version in range(1, 5):  # interleaved: every stream's 1st event, then every 2nd, ...
+        for stream in streams:
+            await store.append(stream, [status_updated()], expected_version=version - 1)
+            await _publish(nats_client, settings, (await store.read_stream(stream))[-1])
+
+    await eventually(lambda: _count(seen), until=lambda n: n == 24)
+    for stream in streams:
+        assert [v for s, v in seen if s == stream] == [1, 2, 3, 4]
+    assert most_at_once[0] > 1
+
+
+async def _count(items: list[Any]) -> int:
+    return len(items)

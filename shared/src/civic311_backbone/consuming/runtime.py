@@ -6,10 +6,18 @@ between commit and ack, say) finds the record and changes nothing. An exception 
 back and asks JetStream to deliver again after a backoff (FastStream's default policy since 0.6 would
 terminate the message instead, so the ack policy is MANUAL and this module decides). After
 `max_attempts` failed deliveries the message is parked on the dead-letter subject with its error.
+
+Handling one message at a time would make a consumer's rate the inverse of one handler's round trips
+to the database. Messages are therefore handed to `lanes` workers, chosen by the event's stream: the
+events of one request are handled one after another, in order, while different requests proceed
+side by side.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import zlib
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +65,12 @@ class ConsumerSpec:
     backoff_seconds: tuple[float, ...] = field(default=(0.2, 1.0, 5.0, 15.0))
     ack_wait_seconds: float = 30.0
     """How long JetStream waits for an ack before delivering again (a consumer that died)."""
+    lanes: int = 4
+    """How many events are handled at once; the events of one stream always in one lane, in order.
+    Each lane holds one pooled connection while it handles an event: keep it below DB_POOL_MAX_SIZE."""
+
+
+Delivery = tuple[Envelope[Any], NatsMessage]
 
 
 class EventConsumer:
@@ -77,6 +91,9 @@ class EventConsumer:
         self._settings = settings
         self._after_commit = after_commit
         self._broker: NatsBroker | None = None
+        self._lanes: list[asyncio.Queue[Delivery]] = []
+        self._workers: list[asyncio.Task[None]] = []
+        self._stopping = False
         self.handled = 0
 
     def subscribe(self, broker: NatsBroker) -> None:
@@ -92,17 +109,53 @@ class EventConsumer:
             title=f"{self.spec.name}: request events",
         )(self._on_message)
 
+    async def stop(self, *, grace_seconds: float = 5.0) -> None:
+        """Take no more messages; let the lanes finish what they hold (what is left is redelivered)."""
+        self._stopping = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*(lane.join() for lane in self._lanes)), grace_seconds)
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+
     async def _on_message(self, body: Any, msg: NatsMessage) -> None:
+        if self._stopping:
+            await msg.nack()  # another instance (or this one, restarted) takes it at once
+            return
         try:
             # FastStream has parsed the JSON already; anything else is a poison message.
             envelope = from_dict(body) if isinstance(body, dict) else from_wire(msg.body)
         except Exception as error:
             await self._park(msg, error, attempts=_deliveries(msg))
             return
+        if self.spec.event_types is not None and envelope.event_type not in self.spec.event_types:
+            await msg.ack()
+            return
+        # A full lane makes this wait, and with it the pulling of more messages.
+        await self._lane_for(envelope.stream_id).put((envelope, msg))
+
+    def _lane_for(self, stream_id: str) -> asyncio.Queue[Delivery]:
+        if not self._lanes:
+            self._lanes = [asyncio.Queue(maxsize=16) for _ in range(max(1, self.spec.lanes))]
+            self._workers = [
+                asyncio.create_task(self._work(lane), name=f"{self.spec.name}-lane-{i}")
+                for i, lane in enumerate(self._lanes)
+            ]
+        return self._lanes[zlib.crc32(stream_id.encode()) % len(self._lanes)]
+
+    async def _work(self, lane: asyncio.Queue[Delivery]) -> None:
+        while True:
+            envelope, msg = await lane.get()
+            try:
+                await self._handle(envelope, msg)
+            except Exception:
+                # Acking or NAKing failed (the connection is gone): JetStream redelivers after ack_wait.
+                log.exception("could not settle a message", consumer=self.spec.name)
+            finally:
+                lane.task_done()
+
+    async def _handle(self, envelope: Envelope[Any], msg: NatsMessage) -> None:
         with structlog.contextvars.bound_contextvars(**envelope.metadata(), consumer=self.spec.name):
-            if self.spec.event_types is not None and envelope.event_type not in self.spec.event_types:
-                await msg.ack()
-                return
             try:
                 appends_before = self._store.appends_in_transactions
                 applied = await self._apply(envelope)

@@ -115,6 +115,8 @@ async def serve(name: str, settings: BackboneSettings, http: HttpSettings, wire:
         stop.set()
         server.should_exit = True
         await asyncio.gather(http_task, *tasks, return_exceptions=True)
+        for consumer in wiring.consumers:
+            await consumer.stop()
         await broker.stop()
         for hook in wiring.on_stop:
             await hook()

@@ -130,9 +130,14 @@ class EventStore:
             positions=tuple(r["global_position"] for r in rows),
         )
 
-    async def read_stream(self, stream_id: str, *, from_version: int = 1) -> list[RecordedEvent]:
-        """The events of one stream, in stream order (empty if it does not exist)."""
-        rows = await self._pool.fetch(_READ_STREAM, stream_id, from_version)
+    async def read_stream(
+        self, stream_id: str, *, from_version: int = 1, conn: asyncpg.Connection | None = None
+    ) -> list[RecordedEvent]:
+        """The events of one stream, in stream order (empty if it does not exist).
+
+        With `conn`, read on that connection (inside its transaction) instead of taking one from the pool.
+        """
+        rows = await (conn or self._pool).fetch(_READ_STREAM, stream_id, from_version)
         return [_record(r) for r in rows]
 
     async def read_event(self, event_id: UUID) -> RecordedEvent | None:

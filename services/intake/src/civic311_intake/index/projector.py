@@ -36,7 +36,7 @@ WHERE request_index.stream_version < EXCLUDED.stream_version
 
 async def refresh_entry(conn: asyncpg.Connection, store: EventStore, stream_id: str) -> IndexEntry | None:
     """Fold `stream_id` from the store and write its row; None if it is not a request's stream."""
-    records = await store.read_stream(stream_id)
+    records = await store.read_stream(stream_id, conn=conn)
     if not records:
         return None
     entry = index_entry([from_record(r) for r in records], stream_version=records[-1].stream_version)
