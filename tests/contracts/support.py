@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid4
@@ -19,6 +19,7 @@ from civic311_backbone.contracts import (
     Location,
     Payload,
     RequestCreated,
+    SlaWarning,
     StatusUpdated,
     new_event_id,
     to_wire,
@@ -50,6 +51,13 @@ EXAMPLE_PAYLOADS: dict[str, Payload] = {
         cost=Cost(labour_hours=Decimal("1.5"), materials=Decimal("42.10")),
     ),
     "Closed": Closed(resolution="duplicate", duplicate_of="7KQ-4MX2", public_note="Same pothole"),
+    "SlaWarning": SlaWarning(
+        stage="approaching",
+        due_at=datetime(2025, 3, 4, 17, 0, tzinfo=UTC),
+        department="Public Works",
+        queue="PWD-Streets-North",
+        lead=timedelta(hours=4),
+    ),
 }
 
 

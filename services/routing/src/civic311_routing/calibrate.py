@@ -1,7 +1,8 @@
 """python -m civic311_routing.calibrate EXPORT.csv.gz: propose SLA policies from a city's past requests.
 
 Reads Boston's classic export (open_dt, target_dt, type; local time without a zone) and prints, per type,
-the policy that best explains the city's own target dates and the share of cases it explains.
+the policy that best explains the city's own target dates and the share of cases it explains, then the
+same policies as `sla = {...}` lines to paste into the service catalogue (catalogue.toml).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import holidays
 
 from civic311_routing.domain.calibration import Case, TypePolicy, calibrate
+from civic311_routing.domain.catalogue import SlaTarget
 
 
 def read_boston_2011(path: Path) -> Iterator[Case]:
@@ -41,6 +43,33 @@ def report(policies: list[TypePolicy]) -> str:
     return "\n".join(lines)
 
 
+def sla_line(target: SlaTarget) -> str:
+    """The catalogue's `sla = { ... }` line for a target, naming only what differs from the defaults."""
+    fields = target.model_dump(mode="json", exclude_unset=True, exclude_none=True)
+    return "sla = { " + ", ".join(f"{name} = {_toml(value)}" for name, value in fields.items()) + " }"
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and len(value) == 8 and value.endswith(":00") and value[2] == ":":
+        value = value[:5]  # a clock time: "17:00" reads better than "17:00:00"
+    return f'"{value}"'
+
+
+def catalogue_lines(policies: list[TypePolicy]) -> str:
+    """The proposals as catalogue lines, each under a comment naming the type and what it explains."""
+    lines = ["# Proposed SLA targets: paste each sla line into the matching [[type]] of catalogue.toml."]
+    for found in policies:
+        lines.append(
+            f"# {found.type}: {found.policy.describe()}; explains {found.share:.1%} of {found.cases}"
+        )
+        lines.append(sla_line(found.policy.sla_target()))
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("export", type=Path, help="Boston 311 export (.csv.gz)")
@@ -49,7 +78,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--subdivision", default="MA", help="State of the public holidays (default MA).")
     args = parser.parse_args(argv)
     public = holidays.country_holidays(args.country, subdiv=args.subdivision)
-    print(report(calibrate(read_boston_2011(args.export), public, top=args.top)))
+    found = calibrate(read_boston_2011(args.export), public, top=args.top)
+    print(report(found))
+    print()
+    print(catalogue_lines(found))
 
 
 if __name__ == "__main__":

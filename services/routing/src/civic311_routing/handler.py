@@ -1,4 +1,8 @@
-"""The routing consumer's handler: one Assigned for each RequestCreated, idempotently."""
+"""The routing consumer's handler: one Assigned for each RequestCreated; the watch kept for breach warnings.
+
+Both effects are idempotent: the Assigned's id derives from its cause, and the watch is written in the
+consumer's transaction, beside its processed-event record.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,14 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import asyncpg
 
 from civic311_backbone.consuming import Handler
-from civic311_backbone.contracts import Actor, Envelope, RequestCreated, new_event
+from civic311_backbone.contracts import Envelope, RequestCreated, new_event
 from civic311_backbone.store import EventStore
+from civic311_routing.domain.breach import concerns_watch, follow
 from civic311_routing.domain.routing import Router
+from civic311_routing.watching import ROUTING, load_watch, save_watch
 
-ROUTING = Actor(kind="service", id="routing")
+WATCHED_TYPES = frozenset({"Assigned", "Closed", "StatusUpdated"})
+HANDLED_TYPES = WATCHED_TYPES | {"RequestCreated"}
 
 
 def assigned_event_id(envelope: Envelope[Any]) -> UUID:
@@ -24,6 +31,7 @@ def routing_handler(router: Router, store: EventStore) -> Handler:
     async def handle(envelope: Envelope[Any], conn: asyncpg.Connection) -> None:
         request = envelope.payload
         if not isinstance(request, RequestCreated):
+            await watch_handler(envelope, conn)
             return
         assigned = router.assign(request, created_at=envelope.occurred_at)
         event = new_event(assigned, actor=ROUTING, causation=envelope, event_id=assigned_event_id(envelope))
@@ -32,3 +40,12 @@ def routing_handler(router: Router, store: EventStore) -> Handler:
         await store.append(envelope.stream_id, [event], expected_version=None, conn=conn)
 
     return handle
+
+
+async def watch_handler(envelope: Envelope[Any], conn: asyncpg.Connection) -> None:
+    """Fold one of the request's events into its watch."""
+    if not concerns_watch(envelope):
+        return
+    changed = follow(await load_watch(conn, envelope.stream_id), envelope)
+    if changed is not None:
+        await save_watch(conn, changed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -41,6 +41,19 @@ class RoutingSettings(BackboneSettings, HttpSettings):
         default={"mon": "07:30-16:30", "tue": "07:30-16:30", "wed": "07:30-16:30", "thu": "07:30-16:30"}
         | {"fri": "07:30-11:30"},
         description='Opening hours per weekday, JSON: {"mon": "07:30-16:30", ...}; a missing day is closed.',
+    )
+
+    sla_warning_lead: timedelta = Field(
+        default=timedelta(hours=4),
+        ge=timedelta(0),
+        description="How long before a request's due time supervisors are warned (ISO 8601, e.g. PT4H, "
+        "or seconds); they are warned again at the breach.",
+    )
+    sla_warning_idle: timedelta = Field(
+        default=timedelta(seconds=30),
+        gt=timedelta(0),
+        description="Longest the breach watcher sleeps between looks (it also wakes on new assignments "
+        "and when the next warning falls due).",
     )
 
     @field_validator("city_time_zone")

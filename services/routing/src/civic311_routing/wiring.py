@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from civic311_backbone.consuming import ConsumerSpec, EventConsumer
+from civic311_backbone.contracts import Envelope, utc_now
 from civic311_backbone.service.runner import Resources, Wiring
 from civic311_routing.config import build_router
-from civic311_routing.handler import routing_handler
+from civic311_routing.domain.breach import warning_moment
+from civic311_routing.handler import HANDLED_TYPES, routing_handler
 from civic311_routing.settings import RoutingSettings
+from civic311_routing.watching import BreachWatcher, Clock, migrate_routing
 
 
-async def wire(resources: Resources) -> Wiring:
+async def wire(resources: Resources, *, clock: Clock = utc_now) -> Wiring:
     settings = resources.settings
     if not isinstance(settings, RoutingSettings):
         raise TypeError("the routing service needs RoutingSettings")
+    async with resources.pool.acquire() as conn:
+        await migrate_routing(conn)
     router = build_router(settings)
+    watcher = BreachWatcher(
+        pool=resources.pool,
+        store=resources.store,
+        lead=settings.sla_warning_lead,
+        idle=settings.sla_warning_idle.total_seconds(),
+        clock=clock,
+    )
+
+    async def look_again(envelope: Envelope[Any]) -> None:
+        watcher.nudge(warning_moment(envelope, lead=watcher.lead))
+
+    # One consumer for both effects: each message costs a delivery and a transaction, and a second
+    # consumer would see every message again. The watcher is woken only when a warning may be due sooner.
     consumer = EventConsumer(
         spec=ConsumerSpec(
-            name="routing",
-            handler=routing_handler(router, resources.store),
-            event_types={"RequestCreated"},
+            name="routing", handler=routing_handler(router, resources.store), event_types=HANDLED_TYPES
         ),
         pool=resources.pool,
         store=resources.store,
         settings=settings,
+        after_commit=look_again,
     )
-    return Wiring(consumers=[consumer])
+    return Wiring(consumers=[consumer], background=[watcher.run])

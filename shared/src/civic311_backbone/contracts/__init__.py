@@ -9,6 +9,7 @@ from civic311_backbone.contracts.events import (
     Cost,
     Location,
     RequestCreated,
+    SlaWarning,
     StatusUpdated,
 )
 from civic311_backbone.contracts.registry import (
@@ -37,6 +38,7 @@ __all__ = [
     "Location",
     "Payload",
     "RequestCreated",
+    "SlaWarning",
     "StatusUpdated",
     "UnknownEventType",
     "dead_letter_subject",

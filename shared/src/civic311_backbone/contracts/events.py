@@ -1,4 +1,7 @@
-"""The four core facts of a service request's life. Past tense, frozen, additive changes only.
+"""The facts of a service request's life. Past tense, frozen, additive changes only.
+
+Four core facts (RequestCreated, Assigned, StatusUpdated, Closed) and one internal alarm (SlaWarning),
+which is for supervisors and never shown on a resident's timeline.
 
 A field marked `personal_data` (in its JSON Schema) is a resident's personal data: it travels to the
 services that need it and never into a public feed, page or API answer.
@@ -6,7 +9,7 @@ services that need it and never into a public feed, page or API answer.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -139,4 +142,28 @@ class Closed(Payload):
     cost: Cost | None = None
 
 
-CORE_EVENTS: tuple[type[Payload], ...] = (RequestCreated, Assigned, StatusUpdated, Closed)
+class SlaWarning(Payload):
+    """Internal: an open request is about to breach its SLA, or has; for supervisors, never residents."""
+
+    # Never on a resident's timeline, page or e-mail. Routing appends it to the request's stream at most
+    # once per due time and stage; a new due time (a transfer that restarted the clock) gets its own.
+
+    event_type = "SlaWarning"
+
+    stage: Literal["approaching", "breached"] = Field(
+        description="approaching: the due time is less than `lead` away; breached: it has passed.",
+        examples=["approaching"],
+    )
+    due_at: datetime = Field(description="The SLA due time (UTC) this warning is about.")
+    department: str = Field(description="Department the request is assigned to.", examples=["Public Works"])
+    queue: str = Field(description="Queue the request is assigned to.", examples=["PWD-Streets-North"])
+    lead: timedelta | None = Field(
+        default=None,
+        description="How long before the due time an approaching warning is given (ISO 8601 duration); "
+        "none at breach.",
+        examples=["PT4H"],
+    )
+
+
+CORE_EVENTS: tuple[type[Payload], ...] = (RequestCreated, Assigned, StatusUpdated, Closed, SlaWarning)
+"""Every event type civic311 publishes: the four core facts and the supervisors' SLA warning."""

@@ -4,6 +4,7 @@
     {prefix}.request.assigned        Assigned
     {prefix}.request.status_updated  StatusUpdated
     {prefix}.request.closed          Closed
+    {prefix}.request.sla_warning     SlaWarning (internal: for supervisors, never for residents)
     {prefix}.dlq.{consumer}          messages a consumer gave up on, with the error in headers
 
 The JetStream stream (default name CIVIC311) captures {prefix}.request.>.
@@ -16,6 +17,7 @@ SUBJECT_TOKENS: dict[str, str] = {
     "Assigned": "assigned",
     "StatusUpdated": "status_updated",
     "Closed": "closed",
+    "SlaWarning": "sla_warning",
 }
 
 

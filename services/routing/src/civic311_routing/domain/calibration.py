@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from civic311_routing.domain.catalogue import SlaTarget
+
 TOLERANCE = timedelta(minutes=1)
 SAMPLE = 500
 """Cases per type used to choose a policy; the chosen one is then scored on every case."""
@@ -44,6 +46,19 @@ class Policy:
             return f"{self.amount} calendar days"
         late = f", opens after {self.cutoff:%H:%M} start next day {MORNING:%H:%M}" if self.cutoff else ""
         return f"{self.amount} working days{late}{', holidays closed' if self.holidays else ''}"
+
+    def sla_target(self) -> SlaTarget:
+        """The policy as the catalogue writes it; routing's due_at then gives the same target."""
+        if self.kind == "calendar_days":
+            return SlaTarget(kind="calendar_days", amount=self.amount)
+        return SlaTarget(
+            kind="working_days",
+            amount=self.amount,
+            out_of_hours="keep_clock",
+            cutoff=self.cutoff,
+            next_day_at=MORNING if self.cutoff is not None else None,
+            holidays=self.holidays,
+        )
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from civic311_backbone.contracts.events import Priority
-from civic311_routing.domain.calendar import TargetKind
+from civic311_routing.domain.calendar import NEXT_DAY_AT, OutOfHours, TargetKind
 
 Code = Annotated[str, Field(pattern=r"^[A-Z0-9_]{2,40}$")]
 Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
@@ -17,9 +18,38 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+_WORKING_DAYS_ONLY = ("out_of_hours", "cutoff", "next_day_at", "holidays")
+
+
 class SlaTarget(_Model):
+    """How long a type may take, and how its clock counts (see calendar.due_at)."""
+
     kind: TargetKind
     amount: int = Field(ge=0)
+    out_of_hours: OutOfHours = Field(
+        default="next_opening",
+        description="Working days: next_opening starts the clock when the city next opens; keep_clock "
+        "keeps the open's clock time (moved to the next working day if opened on a closed day).",
+    )
+    cutoff: time | None = Field(
+        default=None, description="keep_clock: an open at or after this starts the next working day."
+    )
+    next_day_at: time | None = Field(
+        default=None,
+        description=f"With a cutoff: the clock time that next day starts at (default {NEXT_DAY_AT:%H:%M}).",
+    )
+    holidays: bool = Field(default=True, description="Working days: public holidays are closed days.")
+
+    @model_validator(mode="after")
+    def _options_fit_the_kind(self) -> Self:
+        given = [name for name in _WORKING_DAYS_ONLY if name in self.model_fields_set]
+        if self.kind != "working_days" and given:
+            raise ValueError(f"{', '.join(given)} apply to working_days targets only, not {self.kind}")
+        if self.cutoff is not None and self.out_of_hours != "keep_clock":
+            raise ValueError('a cutoff needs out_of_hours = "keep_clock"')
+        if self.next_day_at is not None and self.cutoff is None:
+            raise ValueError("next_day_at needs a cutoff")
+        return self
 
 
 class AttributeValue(_Model):

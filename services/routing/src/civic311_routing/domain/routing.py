@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from civic311_backbone.contracts import Assigned, RequestCreated
-from civic311_routing.domain.calendar import BusinessCalendar, due_at
+from civic311_routing.domain.calendar import NEXT_DAY_AT, BusinessCalendar, due_at
 from civic311_routing.domain.catalogue import Catalogue, RequestType
 from civic311_routing.domain.districts import Districts
 from civic311_routing.domain.rules import Rule, first_match
@@ -92,9 +92,19 @@ class Router:
         )
 
     def due(self, request_type: RequestType, start: datetime) -> datetime | None:
-        if request_type.sla is None:
+        sla = request_type.sla
+        if sla is None:
             return None
-        return due_at(self.calendar, start, request_type.sla.kind, request_type.sla.amount)
+        return due_at(
+            self.calendar,
+            start,
+            sla.kind,
+            sla.amount,
+            out_of_hours=sla.out_of_hours,
+            cutoff=sla.cutoff,
+            next_day_at=sla.next_day_at or NEXT_DAY_AT,
+            holidays=sla.holidays,
+        )
 
 
 def _queue(request_type: RequestType, district: str | None) -> str:

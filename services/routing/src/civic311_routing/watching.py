@@ -1,0 +1,158 @@
+"""Routing's watch over open requests (a table of its own) and the background task that warns supervisors.
+
+The consumer folds each request's Assigned, Closed and reopening events into `routing_sla_watch` inside
+its own transaction. The watcher wakes when the next warning falls due (or when the consumer says a
+watch changed, or after `idle` seconds at most), takes the due rows with FOR UPDATE SKIP LOCKED, and in
+one transaction appends each SlaWarning to the request's stream and records it as given. A second
+routing instance skips the rows the first holds; the warnings' ids are deterministic besides, so even a
+watch rebuilt from scratch stores nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import structlog
+
+from civic311_backbone.contracts import Actor, new_event, utc_now
+from civic311_backbone.store import EventStore, bundled_migrations, migrate
+from civic311_routing.domain.breach import Watch, breach_warning, warning_due, warning_event_id
+
+log = structlog.get_logger(__name__)
+
+ROUTING = Actor(kind="service", id="routing")
+LEDGER = "routing_migrations"
+_COLUMNS = "stream_id, version, open, due_at, department, queue, warned, assigned_by, correlation_id"
+_PENDING = "open AND due_at IS NOT NULL AND warned IS DISTINCT FROM 'breached'"
+
+Clock = Callable[[], datetime]
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
+async def migrate_routing(conn: asyncpg.Connection) -> list[str]:
+    """Routing's own tables, after the event store's."""
+    return await migrate(conn, bundled_migrations("civic311_routing.migrations"), ledger=LEDGER)
+
+
+async def load_watch(conn: asyncpg.Connection, stream_id: str) -> Watch | None:
+    row = await conn.fetchrow(
+        f"SELECT {_COLUMNS} FROM routing_sla_watch WHERE stream_id = $1 FOR UPDATE",
+        stream_id,
+    )
+    return Watch(*row) if row is not None else None
+
+
+async def save_watch(conn: asyncpg.Connection, watch: Watch) -> None:
+    await conn.execute(
+        f"""INSERT INTO routing_sla_watch ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            ON CONFLICT (stream_id) DO UPDATE SET version = $2, open = $3, due_at = $4,
+                department = $5, queue = $6, warned = $7, assigned_by = $8, correlation_id = $9""",
+        *dataclasses.astuple(watch),
+    )
+
+
+class BreachWatcher:
+    """Appends SlaWarning events when they fall due. `clock` is injectable for tests."""
+
+    def __init__(
+        self,
+        *,
+        pool: asyncpg.Pool,
+        store: EventStore,
+        lead: timedelta,
+        clock: Clock = utc_now,
+        idle: float = 30.0,
+        batch: int = 100,
+    ) -> None:
+        self._pool = pool
+        self._store = store
+        self.lead = lead
+        self._clock = clock
+        self._idle = idle
+        self._batch = batch
+        self._nudged = asyncio.Event()
+        self._planned = _NEVER
+        """When the watcher plans to look next (its clock); a nudge for a later moment is ignored."""
+
+    def nudge(self, at: datetime | None = None) -> None:
+        """A watch changed and may need a warning at `at` (None: now): look again then, if that is
+        before the moment already planned. Most changes are due days ahead and cost nothing here."""
+        if at is None or at < self._planned:
+            self._nudged.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """The background task: warn, sleep until the next warning falls due, repeat until stopped."""
+        while not stop.is_set():
+            self._nudged.clear()
+            self._planned = _NEVER  # while looking, every nudge counts: the look may have missed it
+            await self.warn_due()
+            pause = await self._seconds_to_next()
+            self._planned = self._clock() + timedelta(seconds=pause)
+            waits = [asyncio.create_task(stop.wait()), asyncio.create_task(self._nudged.wait())]
+            try:
+                await asyncio.wait(waits, timeout=pause, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for wait in waits:
+                    wait.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await wait
+
+    async def warn_due(self) -> int:
+        """Append every warning due by now; returns how many were appended."""
+        total = 0
+        while True:
+            now = self._clock()
+            async with self._pool.acquire() as conn, conn.transaction():
+                rows = await conn.fetch(
+                    f"""SELECT {_COLUMNS} FROM routing_sla_watch
+                        WHERE {_PENDING} AND due_at <= $1::timestamptz + $2::interval
+                          AND (warned IS NULL OR due_at <= $1)
+                        ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED""",
+                    now,
+                    self.lead,
+                    self._batch,
+                )
+                appended = 0
+                for watch in (Watch(*row) for row in rows):
+                    appended += await self._warn(conn, watch, now)
+            if appended:
+                self._store.wake_followers()
+            total += appended
+            if len(rows) < self._batch:
+                return total
+
+    async def _warn(self, conn: asyncpg.Connection, watch: Watch, now: datetime) -> int:
+        stage = warning_due(watch, now=now, lead=self.lead)
+        if stage is None or watch.due_at is None:
+            return 0
+        event = new_event(
+            breach_warning(watch, stage, lead=self.lead),
+            actor=ROUTING,
+            correlation_id=watch.correlation_id,
+            event_id=warning_event_id(watch.stream_id, watch.due_at, stage),
+        )
+        event = dataclasses.replace(event, causation_id=watch.assigned_by)
+        # No expected version: the warning holds whatever else happened to the request meanwhile.
+        await self._store.append(watch.stream_id, [event], expected_version=None, conn=conn)
+        await conn.execute(
+            "UPDATE routing_sla_watch SET warned = $2 WHERE stream_id = $1", watch.stream_id, stage
+        )
+        log.info("SLA warning given", stream_id=watch.stream_id, stage=stage, due_at=watch.due_at.isoformat())
+        return 1
+
+    async def _seconds_to_next(self) -> float:
+        """Seconds until the next warning falls due: at least 0.1 (a row another instance holds is due
+        now too), at most `idle`."""
+        following: datetime | None = await self._pool.fetchval(
+            f"""SELECT min(CASE WHEN warned IS NULL THEN due_at - $1::interval ELSE due_at END)
+                FROM routing_sla_watch WHERE {_PENDING}""",
+            self.lead,
+        )
+        if following is None:
+            return self._idle
+        return min(max((following - self._clock()).total_seconds(), 0.1), self._idle)
