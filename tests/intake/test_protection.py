@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -33,10 +33,12 @@ async def test_a_body_over_the_limit_is_refused_whether_declared_or_streamed(
     assert declared.status_code == 413
     assert "2048 bytes" in declared.json()["detail"]
 
-    def chunks() -> Iterator[bytes]:
-        yield from (b"y" * 1024 for _ in range(4))
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(4):
+            yield b"y" * 1024
 
-    streamed = await gateway.post("/open311/v2/requests.json", content=chunks())
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    streamed = await gateway.post("/open311/v2/requests.json", content=chunks(), headers=form)
     assert streamed.status_code == 413
 
 

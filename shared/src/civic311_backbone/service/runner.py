@@ -91,12 +91,9 @@ async def serve(name: str, settings: BackboneSettings, http: HttpSettings, wire:
         return bool(broker.connection.is_connected)
 
     checks = {"database": database_ready, "nats": bus_ready, **wiring.checks}
-    routes: list[BaseRoute] = list(health_routes(name, checks))
-    if wiring.app is not None:
-        routes.append(Mount("/", app=wiring.app))
     server = uvicorn.Server(
         uvicorn.Config(
-            Starlette(routes=routes),
+            _with_health(wiring.app, health_routes(name, checks)),
             host=http.http_host,
             port=http.http_port,
             log_config=None,
@@ -123,6 +120,18 @@ async def serve(name: str, settings: BackboneSettings, http: HttpSettings, wire:
         await store.drain()
         await pool.close()
         log.info("service stopped")
+
+
+def _with_health(app: ASGIApp | None, health: Sequence[BaseRoute]) -> ASGIApp:
+    """The service's app with the health routes first. A Starlette (or FastAPI) app takes them among
+    its own routes, so a request passes one middleware stack, not an outer one and then the app's."""
+    if isinstance(app, Starlette):
+        app.router.routes[0:0] = list(health)
+        return app
+    routes = list(health)
+    if app is not None:
+        routes.append(Mount("/", app=app))
+    return Starlette(routes=routes)
 
 
 async def _run(task: BackgroundTask, stop: asyncio.Event) -> None:
