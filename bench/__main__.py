@@ -4,6 +4,9 @@ Uses DATABASE_URL / NATS_URL when set, else the embedded servers. Everything run
 JetStream stream of its own, dropped afterwards. BENCH_READ_EVENTS (default 1,000,000) sets the size
 of the replay; BENCH_APPENDS_PER_CLIENT (default 2,000) the append runs; BENCH_REPORTING_EVENTS
 (default 1,000,000) the reporting replay's store, filled in a fresh schema of its own.
+BENCH_ONLY=reporting measures only the reporting figures (for iterating on the projections).
+BENCH_ROUTING_RATE (default 200/s) and BENCH_ROUTING_SECONDS (default 25) set routing's offered load;
+`python -m bench.routing_bench` measures only routing.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import nats
 from bench.relay_bench import relay_figures
 from bench.report import Figure, table, write
 from bench.reporting_bench import reporting_figures
+from bench.routing_bench import measure_routing
 from bench.store_bench import append_figures, fill, read_figures
 from civic311_backbone.relay.jetstream import dead_letter_stream
 from civic311_backbone.settings import BackboneSettings
@@ -49,6 +53,11 @@ async def measure(database_url: str, nats_server: str) -> int:
         async with pool.acquire() as conn:
             await migrate(conn)
         store = EventStore(pool, notify_channel=notify_channel(settings))
+        if os.environ.get("BENCH_ONLY") == "reporting":
+            figures, parameters = await _reporting(settings, reporting_events)
+            print(table(figures))
+            print(f"\nwritten to {write(figures, RESULTS, parameters, name='reporting.json')}")
+            return 0
         print("appends ...", file=sys.stderr)
         figures = await append_figures(store, pool, per_client)
         stored = int(await pool.fetchval("SELECT count(*) FROM events"))
@@ -56,6 +65,8 @@ async def measure(database_url: str, nats_server: str) -> int:
         await fill(pool, max(0, relay_events - stored))
         relay, relayed = await relay_figures(store, client, settings)
         figures += relay
+        routing, routing_parameters = await measure_routing(settings)
+        figures += routing
         print(f"filling to {read_events:,} events ...", file=sys.stderr)
         stored = int(await pool.fetchval("SELECT count(*) FROM events"))
         await fill(pool, max(0, read_events - stored))
@@ -72,6 +83,7 @@ async def measure(database_url: str, nats_server: str) -> int:
                 "relayed_events": relayed,
                 "replayed_events": replayed,
                 **reporting_parameters,
+                **routing_parameters,
             },
         )
         print(table(figures))

@@ -33,7 +33,9 @@ class Figure:
         return None
 
 
-def write(figures: list[Figure], out_dir: Path, parameters: dict[str, object]) -> Path:
+def write(
+    figures: list[Figure], out_dir: Path, parameters: dict[str, object], *, name: str = "latest.json"
+) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     document = {
         "measured_at": datetime.now(UTC).isoformat(),
@@ -41,7 +43,7 @@ def write(figures: list[Figure], out_dir: Path, parameters: dict[str, object]) -
         "parameters": parameters,
         "figures": [{**asdict(f), "ratio": f.ratio, "meets_target": f.meets_target} for f in figures],
     }
-    path = out_dir / "latest.json"
+    path = out_dir / name
     path.write_text(json.dumps(document, indent=2))
     (out_dir / f"bench-{int(time.time())}.json").write_text(json.dumps(document, indent=2))
     return path

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from civic311_backbone.embedded.ports import LOOPBACK
+from civic311_routing.config import DATA as ROUTING_DATA
 
 READY_PATH = "/health/ready"
 
@@ -28,6 +29,8 @@ class Service:
     module: str
     links: tuple[Link, ...] = ()
     extra_env: tuple[tuple[str, str], ...] = ()
+    default_env: tuple[tuple[str, str], ...] = ()
+    """Variables the service gets unless the environment sets them."""
 
 
 SERVICES: tuple[Service, ...] = (
@@ -35,12 +38,23 @@ SERVICES: tuple[Service, ...] = (
     Service(
         "intake",
         "civic311_intake",
-        links=(Link("gateway", "/"), Link("Open311 GeoReport v2", "/open311/v2")),
+        links=(
+            Link("gateway", "/"),
+            Link("Open311 GeoReport v2", "/open311/v2"),
+            Link("staff desk", "/staff"),
+            Link("gateway API (OpenAPI)", "/openapi.json"),
+        ),
     ),
     Service("routing", "civic311_routing"),
     Service("dedup", "civic311_dedup"),
     Service("notifier", "civic311_notifier"),
-    Service("reporting", "civic311_reporting", links=(Link("dashboard", "/"),)),
+    Service(
+        "reporting",
+        "civic311_reporting",
+        links=(Link("dashboard", "/dashboard"),),
+        # The dashboard's map draws the same district outlines routing decides with.
+        default_env=(("DISTRICTS_PATH", str(ROUTING_DATA / "districts.geojson")),),
+    ),
 )
 
 
@@ -76,6 +90,7 @@ def child_specs(
             argv=(sys.executable, "-m", service.module),
             http_port=ports[service.name],
             env={
+                **dict(service.default_env),
                 **base,
                 **backbone_env,
                 "HTTP_PORT": str(ports[service.name]),

@@ -1,14 +1,16 @@
 """What the `civic311` command line calls for reporting: replay to an instant, import, compare.
 
 Each function builds its own pool from the settings and closes it; the command line only parses
-arguments and prints what comes back.
+arguments, draws progress and prints what comes back. Long runs tell an optional `progress` callback
+how far they have got, so that the command line can draw a bar and nothing here knows how.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,14 +18,32 @@ import asyncpg
 
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
-from civic311_reporting.comparing import compare_boston_classic
-from civic311_reporting.domain.comparison import describe
+from civic311_reporting.domain.comparison import compare, describe
 from civic311_reporting.domain.profile import DEFAULT_PROFILE, ReportProfile
 from civic311_reporting.domain.report import sla_report
+from civic311_reporting.domain.requests import RequestState
 from civic311_reporting.formats import Format, render
-from civic311_reporting.importing.boston import read_cases
+from civic311_reporting.importing import boston, mapped
+from civic311_reporting.importing.cases import ImportedCase, Rejection
+from civic311_reporting.importing.files import ExportFile
 from civic311_reporting.importing.loader import ImportResult, import_cases
+from civic311_reporting.importing.mapping import ColumnMapping
 from civic311_reporting.replay import replay_states
+
+_COUNT = "SELECT count(*) FROM events WHERE $1::timestamptz IS NULL OR occurred_at <= $1"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """How far a long run has got: `done` of `total` `unit`s."""
+
+    task: str
+    done: int
+    total: int
+    unit: str
+
+
+Progress = Callable[[Step], None]
 
 
 @asynccontextmanager
@@ -37,6 +57,20 @@ async def _connected(settings: BackboneSettings) -> AsyncIterator[tuple[asyncpg.
         await store.drain()
     finally:
         await pool.close()
+
+
+async def _replay(
+    pool: asyncpg.Pool, store: EventStore, until: datetime | None, progress: Progress | None
+) -> dict[str, RequestState]:
+    """The replay, telling `progress` how many of the events to fold are folded (counted first)."""
+    if progress is None:
+        return await replay_states(store, until=until, pool=pool)
+    total = int(await pool.fetchval(_COUNT, until))
+    tell = progress
+    tell(Step("replay", 0, total, "events"))
+    return await replay_states(
+        store, until=until, pool=pool, progress=lambda n: tell(Step("replay", n, total, "events"))
+    )
 
 
 async def report_async(
@@ -58,35 +92,97 @@ def report(
     as_of: datetime | None = None,
     fmt: Format = "table",
     profile: ReportProfile = DEFAULT_PROFILE,
+    progress: Progress | None = None,
 ) -> str:
     """`civic311 report --as-of ... --format table|csv|json`. A naive `as_of` is read as UTC."""
     if as_of is not None and as_of.tzinfo is None:
         as_of = as_of.replace(tzinfo=UTC)
+    instant = as_of or datetime.now(UTC)
 
     async def run() -> str:
-        async with _connected(settings) as (_, store):
-            return await report_async(store, as_of=as_of, fmt=fmt, profile=profile)
+        async with _connected(settings) as (pool, store):
+            states = await _replay(pool, store, instant, progress)
+            return render(sla_report(states, as_of=instant, profile=profile), fmt)
+
+    return asyncio.run(run())
+
+
+def _import(
+    settings: BackboneSettings,
+    export: ExportFile,
+    rows: Iterable[ImportedCase | Rejection],
+    progress: Progress | None,
+) -> ImportResult:
+    """Rows of the export into the store; `progress` hears how much of the file has been read."""
+
+    def tell(_: ImportResult) -> None:
+        if progress is not None:
+            progress(Step("import", export.position, export.size, "bytes"))
+
+    async def run() -> ImportResult:
+        async with _connected(settings) as (pool, store):
+            result = await import_cases(pool, store, rows, progress=tell)
+        tell(result)
+        return result
 
     return asyncio.run(run())
 
 
 def import_boston(
-    settings: BackboneSettings, export: Path, *, progress: Callable[[ImportResult], None] | None = None
+    settings: BackboneSettings, export: Path, *, progress: Progress | None = None
 ) -> ImportResult:
     """`civic311 import boston-classic FILE`: rejected rows are in the result, with reasons."""
-
-    async def run() -> ImportResult:
-        async with _connected(settings) as (pool, store):
-            return await import_cases(pool, store, read_cases(export), progress=progress)
-
-    return asyncio.run(run())
+    file = ExportFile(export)
+    return _import(settings, file, boston.read_cases(file), progress)
 
 
-def compare_boston(settings: BackboneSettings, export: Path, *, differences: int = 20) -> str:
-    """`civic311 compare boston-classic FILE`: our verdicts beside the city's, as text."""
+def import_mapped(
+    settings: BackboneSettings, export: Path, mapping: ColumnMapping, *, progress: Progress | None = None
+) -> ImportResult:
+    """`civic311 import csv FILE --mapping M` (and `import boston-current FILE`).
 
+    A mapped column missing from the file raises MappingError before anything is written.
+    """
+    file = ExportFile(export)
+    mapping.check_header(file.header(), export.name)
+    return _import(settings, file, mapped.read_cases(file, mapping), progress)
+
+
+def _compare(
+    settings: BackboneSettings,
+    flags: Callable[[], dict[str, str]],
+    profile: ReportProfile,
+    differences: int,
+    progress: Progress | None,
+) -> str:
     async def run() -> str:
-        async with _connected(settings) as (_, store):
-            return describe(await compare_boston_classic(store, export), differences=differences)
+        async with _connected(settings) as (pool, store):
+            states = await _replay(pool, store, None, progress)
+        return describe(
+            compare(states, flags(), as_of=datetime.now(UTC), profile=profile), differences=differences
+        )
 
     return asyncio.run(run())
+
+
+def compare_boston(
+    settings: BackboneSettings, export: Path, *, differences: int = 20, progress: Progress | None = None
+) -> str:
+    """`civic311 compare boston-classic FILE`: our verdicts beside the city's, as text."""
+    return _compare(
+        settings, lambda: boston.city_flags(export), boston.BOSTON_CLASSIC_PROFILE, differences, progress
+    )
+
+
+def compare_mapped(
+    settings: BackboneSettings,
+    export: Path,
+    mapping: ColumnMapping,
+    *,
+    differences: int = 20,
+    progress: Progress | None = None,
+) -> str:
+    """`civic311 compare boston-current FILE` (or any mapping naming the city's on-time flag column)."""
+    file = ExportFile(export)
+    flags = mapped.city_flags(file, mapping)  # a mapping without a flag column fails before the replay
+    return _compare(settings, lambda: flags, mapping.profile or DEFAULT_PROFILE, differences, progress)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -10,8 +15,14 @@ import structlog
 
 from civic311_backbone.consuming import ConsumerSpec, EventConsumer
 from civic311_backbone.contracts import Envelope
-from civic311_backbone.service.runner import Resources, Wiring
+from civic311_backbone.service.runner import BackgroundTask, Resources, Wiring
+from civic311_backbone.store import EventStore
+from civic311_reporting.domain.districts import Outline, outlines_from_geojson
+from civic311_reporting.domain.profile import DEFAULT_PROFILE
 from civic311_reporting.live import LiveFact, LiveRequests
+from civic311_reporting.settings import ReportingSettings
+from civic311_reporting.web import Reporting, create_app
+from civic311_reporting.web.map import Tiles
 
 log = structlog.get_logger(__name__)
 
@@ -26,14 +37,50 @@ def keep_live(requests: LiveRequests) -> Callable[[Envelope[Any], asyncpg.Connec
     return handle
 
 
+def follow_the_store(requests: LiveRequests, store: EventStore, every: float) -> BackgroundTask:
+    """Read the store after the projection's checkpoint every so often, until told to stop."""
+
+    async def follow(stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            read = await requests.catch_up(store)
+            if read:
+                log.info("projection caught up from the store", events=read, position=requests.position)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=every)
+
+    return follow
+
+
+def load_outlines(path: Path | None) -> tuple[Outline, ...]:
+    """The district outlines for the map, read once at start; none without DISTRICTS_PATH."""
+    if path is None:
+        return ()
+    return outlines_from_geojson(json.loads(path.read_text(encoding="utf-8")))
+
+
 async def wire(resources: Resources) -> Wiring:
+    settings = resources.settings
+    if not isinstance(settings, ReportingSettings):
+        raise TypeError("the reporting service needs ReportingSettings")
     requests = LiveRequests()
     replayed = await requests.rebuild(resources.store)
-    log.info("projection rebuilt", events=replayed, requests=len(requests.states))
+    log.info("projection rebuilt", events=replayed, requests=len(requests.states), position=requests.position)
     consumer = EventConsumer(
         spec=ConsumerSpec(name="reporting", handler=keep_live(requests), event_types=None),
         pool=resources.pool,
         store=resources.store,
-        settings=resources.settings,
+        settings=settings,
     )
-    return Wiring(consumers=[consumer])
+    tiles = Tiles(settings.map_tiles_url, settings.map_tiles_attribution) if settings.map_tiles_url else None
+    reporting = Reporting(
+        live=requests,
+        store=resources.store,
+        profile=DEFAULT_PROFILE,
+        outlines=load_outlines(settings.districts_path),
+        tiles=tiles,
+        clock=lambda: datetime.now(UTC),
+        admin_token=settings.admin_token.get_secret_value() if settings.admin_token else None,
+    )
+    every = settings.projection_poll_seconds
+    background = [follow_the_store(requests, resources.store, every)] if every else []
+    return Wiring(consumers=[consumer], background=background, app=create_app(reporting))

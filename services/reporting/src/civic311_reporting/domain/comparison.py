@@ -85,13 +85,14 @@ def compare(
 
 def describe(comparison: Comparison, *, differences: int = 20) -> str:
     """The comparison as text: agreement, one line per department, and the first differing rows."""
+    width = max([14, *(len(d) + 2 for d in comparison.departments)])
     lines = [
         f"cases: {comparison.cases}, agreeing: {comparison.agreeing} ({100 * comparison.agreement:.2f}%)",
-        f"{'department':<14}{'cases':>8}{'ours %':>9}{'city %':>9}{'delta pp':>10}",
+        f"{'department':<{width}}{'cases':>8}{'ours %':>9}{'city %':>9}{'delta pp':>10}",
     ]
     for d in sorted(comparison.departments.values(), key=lambda d: -d.cases):
         ours, city = 100 * d.ours_on_time / d.cases, 100 * d.city_on_time / d.cases
-        lines.append(f"{d.department:<14}{d.cases:>8}{ours:>9.2f}{city:>9.2f}{d.delta_pp:>10.2f}")
+        lines.append(f"{d.department:<{width}}{d.cases:>8}{ours:>9.2f}{city:>9.2f}{d.delta_pp:>10.2f}")
     lines.append(f"differing cases: {len(comparison.differences)}")
     lines += [
         f"  {d.stream_id}: ours={d.ours} city={d.city or '-'}: {d.why}"

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from civic311_reporting.domain import sla, trends
+from civic311_reporting.domain import sla
 from civic311_reporting.domain.profile import ReportProfile
 from civic311_reporting.domain.requests import RequestState
+from civic311_reporting.domain.tally import tally
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +49,7 @@ class SlaReport:
         }
 
 
-def _notes(states: list[RequestState], profile: ReportProfile) -> tuple[str, ...]:
-    duplicates = sum(s.resolution == "duplicate" for s in states)
-    untimed = sum(s.due_at is None for s in states)
+def _notes(duplicates: int, untimed: int, profile: ReportProfile) -> tuple[str, ...]:
     notes = [f"profile: {profile.name}"]
     if profile.duplicates == "excluded":
         notes.append(f"{duplicates} duplicate requests are excluded from on-time figures")
@@ -65,18 +64,18 @@ def _notes(states: list[RequestState], profile: ReportProfile) -> tuple[str, ...
 
 def sla_report(states: Mapping[str, RequestState], *, as_of: datetime, profile: ReportProfile) -> SlaReport:
     """The report over the requests created up to `as_of` (the states should be folded up to it)."""
-    known = [s for s in states.values() if s.created_at is not None and s.created_at <= as_of]
+    counted = tally(states.values(), as_of=as_of, profile=profile)
     return SlaReport(
         as_of=as_of,
         profile=profile,
-        notes=_notes(known, profile),
-        by_department=sla.sla_rows(known, sla.by_department, as_of=as_of, profile=profile),
-        by_type=sla.sla_rows(known, sla.by_type, as_of=as_of, profile=profile),
-        by_department_and_type=sla.sla_rows(known, sla.by_department_and_type, as_of=as_of, profile=profile),
-        ageing=trends.ageing(known, as_of=as_of),
-        weekly=trends.weekly(known, as_of=as_of),
-        channels=trends.channel_mix(known),
-        cost_by_department=trends.cost(known, sla.by_department),
-        cost_by_type=trends.cost(known, sla.by_type),
-        hotspots=trends.hotspots(known, cell_degrees=profile.cell_degrees),
+        notes=_notes(counted.duplicates, counted.untimed, profile),
+        by_department=counted.rows("department"),
+        by_type=counted.rows("type"),
+        by_department_and_type=counted.rows("department/type"),
+        ageing=counted.ageing,
+        weekly=counted.weekly(),
+        channels=dict(counted.channels.most_common()),
+        cost_by_department=dict(sorted(counted.cost_by_department.items())),
+        cost_by_type=dict(sorted(counted.cost_by_type.items())),
+        hotspots=counted.hotspots(profile.cell_degrees),
     )

@@ -23,6 +23,7 @@ class RequestState:
     created_at: datetime | None = None
     department: str | None = None
     queue: str | None = None
+    district: str | None = None
     due_at: datetime | None = None
     status: str = "open"
     closed_at: datetime | None = None
@@ -73,6 +74,7 @@ def apply(states: dict[str, RequestState], fact: Fact) -> RequestState:
         if due_at is None and p.get("clock") == "continued":
             due_at = state.due_at
         state.department, state.queue, state.due_at = p.get("department"), p.get("queue"), due_at
+        state.district = p.get("district") or state.district  # a transfer need not repeat it
         state.assignments += 1
     elif kind == "StatusUpdated":
         state.status = p.get("status") or state.status

@@ -62,6 +62,36 @@ class SlaRow:
         }
 
 
+def count(
+    row: SlaRow, state: RequestState, *, as_of: datetime, judged_at: datetime, profile: ReportProfile
+) -> None:
+    """One request into its group's row: open means open as of `as_of`; the verdict is as of `judged_at`."""
+    row.requests += 1
+    closed_at = state.closed_at
+    if closed_at is None or closed_at > as_of:
+        row.open += 1
+        row.overdue += is_overdue(state, as_of)
+    elif state.created_at is not None:
+        row.hours_to_close.append((closed_at - state.created_at).total_seconds() / 3600)
+    verdict = on_time(state, judged_at, profile)
+    if verdict is not None:
+        row.judged += 1
+        row.on_time += verdict
+
+
+def merged(group: str, rows: Iterable[SlaRow]) -> SlaRow:
+    """One row summing several (the rows of a department's types, say)."""
+    total = SlaRow(group)
+    for row in rows:
+        total.requests += row.requests
+        total.open += row.open
+        total.overdue += row.overdue
+        total.judged += row.judged
+        total.on_time += row.on_time
+        total.hours_to_close += row.hours_to_close
+    return total
+
+
 def sla_rows(
     states: Iterable[RequestState], key: Key, *, as_of: datetime, profile: ReportProfile
 ) -> list[SlaRow]:
@@ -73,17 +103,7 @@ def sla_rows(
         row = rows.get(group)
         if row is None:
             row = rows[group] = SlaRow(group)
-        row.requests += 1
-        closed = state.closed_at is not None and state.closed_at <= as_of
-        if not closed:
-            row.open += 1
-            row.overdue += is_overdue(state, as_of)
-        elif state.created_at is not None and state.closed_at is not None:
-            row.hours_to_close.append((state.closed_at - state.created_at).total_seconds() / 3600)
-        verdict = on_time(state, judged_at, profile)
-        if verdict is not None:
-            row.judged += 1
-            row.on_time += verdict
+        count(row, state, as_of=as_of, judged_at=judged_at, profile=profile)
     return [rows[g] for g in sorted(rows)]
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import gzip
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +14,7 @@ from civic311_backbone.contracts.envelope import Payload
 from civic311_backbone.contracts.events import Channel
 from civic311_reporting.domain.profile import ReportProfile
 from civic311_reporting.importing.cases import ImportedCase, Rejection, case_events
+from civic311_reporting.importing.files import ExportFile
 
 SOURCE = "boston-classic"
 ACTOR = Actor(kind="system", id="import-boston-classic")
@@ -108,17 +107,15 @@ def parse_row(line: int, row: dict[str, str]) -> ImportedCase | Rejection:
     return ImportedCase(stream_id(case_id), case_events(SOURCE, case_id, ACTOR, facts))
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", newline="") as handle:
-        yield from enumerate(csv.DictReader(handle), start=2)
+def read_rows(path: Path | ExportFile) -> Iterator[tuple[int, dict[str, str]]]:
+    yield from (path if isinstance(path, ExportFile) else ExportFile(path)).rows()
 
 
-def read_cases(path: Path) -> Iterator[ImportedCase | Rejection]:
+def read_cases(path: Path | ExportFile) -> Iterator[ImportedCase | Rejection]:
     for line, row in read_rows(path):
         yield parse_row(line, row)
 
 
-def city_flags(path: Path) -> dict[str, str]:
+def city_flags(path: Path | ExportFile) -> dict[str, str]:
     """The city's own ONTIME/OVERDUE flag per stream ('' where the export gives none)."""
     return {stream_id(row["case_enquiry_id"].strip()): row["ontime"].strip() for _, row in read_rows(path)}

@@ -21,11 +21,12 @@ class ImportedCase:
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
-    """A row the import refused, and why."""
+    """A row the import refused, and why: the reason starts with the column at fault."""
 
     line: int
     case_id: str
     reason: str
+    column: str = ""
 
 
 def event_id(source: str, case_id: str, kind: str) -> UUID:

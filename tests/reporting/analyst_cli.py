@@ -1,0 +1,34 @@
+"""Runs `civic311 ...` as an analyst does, against the test's own schema, from an async test."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from civic311.cli import app
+from civic311_backbone.settings import BackboneSettings
+from civic311_backbone.store import EventStore
+from civic311_backbone.testing.plugin import settings_env
+from civic311_reporting.domain.requests import RequestState
+from civic311_reporting.replay import replay_states
+from tests.support.waiting import eventually
+
+
+def point_at(settings: BackboneSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in settings_env(settings).items():
+        monkeypatch.setenv(key, value)
+
+
+async def civic311(*args: str) -> Result:
+    """The command runs its own event loop, so it runs in a thread beside the test's loop."""
+    return await asyncio.to_thread(lambda: CliRunner().invoke(app, list(args)))
+
+
+async def replayed(store: EventStore, requests: int) -> dict[str, RequestState]:
+    """The replay once it sees `requests` requests: a replay reads only below the oldest running write
+    transaction, and other tests' transactions may still be running in the same database."""
+    return await eventually(
+        lambda: replay_states(store), until=lambda states: len(states) >= requests, what="the replay"
+    )
