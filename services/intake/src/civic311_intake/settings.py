@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 
 from civic311_backbone.settings import BackboneSettings, HttpSettings
 
@@ -16,3 +17,76 @@ class IntakeSettings(BackboneSettings, HttpSettings):
         default=None,
         description="Service catalogue (TOML), the same file routing reads; unset: the shipped sample.",
     )
+
+    # Open311 GeoReport v2 (civic311_intake.api.open311).
+    open311_jurisdiction_id: str | None = Field(
+        default=None,
+        max_length=100,
+        description="The jurisdiction_id this gateway answers for (e.g. city.example.org); a call naming "
+        "another is refused. Unset: any jurisdiction_id is taken as this one.",
+    )
+    open311_contact: str = Field(
+        default="civic311 311 office: ask through the city's 311 line or the project's issue tracker.",
+        description="Discovery's contact: where a client developer turns with questions.",
+    )
+    open311_key_service: str = Field(
+        default="Reading needs no key; the 311 office issues api_keys for filing requests.",
+        description="Discovery's key_service: how a client developer gets an api_key.",
+    )
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1024, description="Largest request body accepted; larger ones get 413."
+    )
+    posts_per_minute: int = Field(
+        default=120,
+        ge=0,
+        description="POSTs one client address may send in a moving minute before 429; 0: no limit.",
+    )
+
+    # SMS and e-mail in (civic311_intake.channels). No secret has a default: unset means that channel is off.
+    sms_webhook_token: SecretStr | None = Field(
+        default=None,
+        description="The SMS provider's auth token (Twilio: the account's), that signs each webhook POST; "
+        "unset: the SMS channel is off.",
+    )
+    sms_webhook_url: str | None = Field(
+        default=None,
+        description="The webhook URL exactly as the provider calls it, when a proxy changes the URL the "
+        "gateway sees (the signature covers it); unset: the URL of the request.",
+    )
+    smtp_in_host: str = Field(default="127.0.0.1", description="Address the e-mail-in SMTP listener binds.")
+    smtp_in_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Port of the e-mail-in SMTP listener; unset: e-mail in is off.",
+    )
+    smtp_in_addresses: str = Field(
+        default="",
+        description="Comma-separated addresses the listener takes mail for, e.g. 311@city.example.org.",
+    )
+    smtp_host: str | None = Field(default=None, description="Outgoing SMTP server for the answers to e-mail.")
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="Port of the outgoing SMTP server.")
+    smtp_username: str | None = Field(default=None, description="Login at the outgoing SMTP server, if any.")
+    smtp_password: SecretStr | None = Field(default=None, description="Password of that login.")
+    smtp_starttls: bool = Field(default=False, description="Use STARTTLS with the outgoing SMTP server.")
+    text_conversation_minutes: int = Field(
+        default=30, ge=1, description="An SMS or e-mail conversation missing a piece is forgotten after this."
+    )
+
+    # The resident pages (civic311_intake.pages) and the staff desk.
+    city_name: str = Field(
+        default="Sample City", min_length=1, description="The city's name, as the pages' header shows it."
+    )
+    city_time_zone: str = Field(
+        default="America/New_York",
+        description="IANA time zone the pages show dates in (the same variable routing reads).",
+    )
+
+    @field_validator("city_time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"{value!r} is not an IANA time zone") from error
+        return value

@@ -6,8 +6,10 @@ from fastapi import FastAPI
 
 from civic311_backbone.consuming import EventConsumer
 from civic311_backbone.service.runner import Resources, Wiring
+from civic311_intake import channels, desk, pages, web
 from civic311_intake.access import ApiKeys, StaffAccounts
 from civic311_intake.api import open311, tracking
+from civic311_intake.api.protection import protect
 from civic311_intake.index import request_indexer
 from civic311_intake.settings import IntakeSettings
 from civic311_intake.tables import migrate_intake
@@ -20,8 +22,12 @@ def create_app(resources: Resources, settings: IntakeSettings) -> FastAPI:
     app.state.store = resources.store
     app.state.api_keys = ApiKeys(resources.pool)
     app.state.staff_accounts = StaffAccounts(resources.pool)
+    protect(app, max_body_bytes=settings.max_body_bytes, posts_per_minute=settings.posts_per_minute)
     app.include_router(tracking.router)
     open311.install(app, settings.catalogue_path)
+    web.install(app, city_name=settings.city_name, time_zone=settings.city_time_zone)  # the pages' layer
+    pages.install(app)  # the resident pages
+    desk.install(app, resources.store)  # the staff desk: API and pages
     return app
 
 
@@ -36,4 +42,8 @@ async def wire(resources: Resources) -> Wiring:
         store=resources.store,
         settings=settings,
     )
-    return Wiring(app=create_app(resources, settings), consumers=[indexer])
+    app = create_app(resources, settings)
+    text_channels = await channels.install(app, resources, settings)  # SMS and e-mail in
+    return Wiring(
+        app=app, consumers=[indexer], background=text_channels.background, checks=text_channels.checks
+    )

@@ -13,32 +13,32 @@ from civic311_intake.settings import IntakeSettings
 from civic311_routing.domain.catalogue import Catalogue
 
 
-def _store(request: Request) -> EventStore:
+async def _store(request: Request) -> EventStore:
     store: EventStore = request.app.state.store
     return store
 
 
-def _pool(request: Request) -> asyncpg.Pool:
+async def _pool(request: Request) -> asyncpg.Pool:
     pool: asyncpg.Pool = request.app.state.pool
     return pool
 
 
-def _settings(request: Request) -> IntakeSettings:
+async def _settings(request: Request) -> IntakeSettings:
     settings: IntakeSettings = request.app.state.settings
     return settings
 
 
-def _api_keys(request: Request) -> ApiKeys:
+async def _api_keys(request: Request) -> ApiKeys:
     keys: ApiKeys = request.app.state.api_keys
     return keys
 
 
-def _staff_accounts(request: Request) -> StaffAccounts:
+async def _staff_accounts(request: Request) -> StaffAccounts:
     accounts: StaffAccounts = request.app.state.staff_accounts
     return accounts
 
 
-def _catalogue(request: Request) -> Catalogue:
+async def _catalogue(request: Request) -> Catalogue:
     """The service catalogue the gateway loaded at start (the Open311 state holds it)."""
     catalogue: Catalogue = request.app.state.open311.catalogue
     return catalogue

@@ -19,6 +19,9 @@ MAX_DESCRIPTION = 4000
 MAX_TEXT_ANSWER = 4000
 MAX_ADDRESS = 500
 MAX_MEDIA_URL = 2000
+MAX_ADDRESS_ID = 100
+MAX_JURISDICTION_ID = 100
+_CONTACT_LIMITS = {"first_name": 100, "last_name": 100, "email": 254, "phone": 40}
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,65 @@ def check_submission(
         problems.append(FieldProblem("description", f"at most {MAX_DESCRIPTION} characters"))
     if submission.media_url is not None and not _is_web_link(submission.media_url):
         problems.append(FieldProblem("media_url", f"an http(s) link of at most {MAX_MEDIA_URL} characters"))
+    if submission.jurisdiction_id is not None and len(submission.jurisdiction_id) > MAX_JURISDICTION_ID:
+        problems.append(FieldProblem("jurisdiction_id", f"at most {MAX_JURISDICTION_ID} characters"))
     problems += attribute_problems(request_type, submission.attributes)
+    problems += _text_problems(submission)
     return problems
+
+
+def _text_problems(submission: Submission) -> list[FieldProblem]:
+    """A NUL character is no text anyone typed, and PostgreSQL cannot store it in JSON."""
+    texts: dict[str, str | None] = {
+        "description": submission.description,
+        "address_string": submission.address_string,
+        "address_id": submission.address_id,
+        "media_url": submission.media_url,
+        "jurisdiction_id": submission.jurisdiction_id,
+    }
+    for code, answer in submission.attributes.items():
+        texts[f"attribute[{code}]"] = "".join([answer] if isinstance(answer, str) else answer)
+    return [
+        FieldProblem(name, "contains a NUL character")
+        for name, text in texts.items()
+        if text and "\x00" in text
+    ]
+
+
+def contact_from(
+    *,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+) -> tuple[Contact | None, list[FieldProblem]]:
+    """The reporter's contact from what they gave (blank parts left out); None if they gave none."""
+    given = {
+        name: value.strip()
+        for name, value in {
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "phone": phone,
+        }.items()
+        if value is not None and value.strip()
+    }
+    problems = [
+        FieldProblem(name, f"at most {_CONTACT_LIMITS[name]} characters")
+        for name, value in given.items()
+        if len(value) > _CONTACT_LIMITS[name]
+    ]
+    problems += [
+        FieldProblem(name, "contains a NUL character") for name, value in given.items() if "\x00" in value
+    ]
+    email_given = given.get("email")
+    if email_given is not None and (
+        email_given.count("@") != 1 or email_given.startswith("@") or email_given.endswith("@")
+    ):
+        problems.append(FieldProblem("email", "an e-mail address, like name@example.org"))
+    if problems or not given:
+        return None, problems
+    return Contact(**given), []
 
 
 def _location_problems(submission: Submission) -> list[FieldProblem]:
@@ -76,6 +136,8 @@ def _location_problems(submission: Submission) -> list[FieldProblem]:
             problems.append(FieldProblem("long", "a longitude between -180 and 180, with lat"))
     if submission.address_string is not None and len(submission.address_string) > MAX_ADDRESS:
         problems.append(FieldProblem("address_string", f"at most {MAX_ADDRESS} characters"))
+    if submission.address_id is not None and len(submission.address_id) > MAX_ADDRESS_ID:
+        problems.append(FieldProblem("address_id", f"at most {MAX_ADDRESS_ID} characters"))
     return problems
 
 

@@ -1,20 +1,46 @@
-"""Open311 GeoReport v2 under /open311/v2: discovery, the service list and service definitions."""
+"""Open311 GeoReport v2 under /open311/v2: discovery, services and their definitions, requests, tokens."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
-from civic311_intake.api.open311.routes import router
+from civic311_intake.api.open311 import service_requests
+from civic311_intake.api.open311.routes import PREFIX, router
 from civic311_intake.api.open311.state import load_open311_state
+from civic311_intake.settings import IntakeSettings
 from civic311_routing.catalogue import DEFAULT_CATALOGUE
 
 
 def install(app: FastAPI, catalogue_path: Path | None) -> None:
-    """Read the service catalogue once, now, and serve it under /open311/v2."""
-    app.state.open311 = load_open311_state(catalogue_path or DEFAULT_CATALOGUE)
+    """Read the service catalogue once, now, and serve it under /open311/v2.
+
+    The Open311 settings (jurisdiction, discovery's contact and key service) come from the app's settings,
+    which `create_app` puts on `app.state` before it installs anything.
+    """
+    settings: IntakeSettings = app.state.settings
+    app.state.open311 = load_open311_state(catalogue_path or DEFAULT_CATALOGUE, settings)
     app.include_router(router)
+    app.include_router(service_requests.router)
+    _document_no_422(app)
+
+
+def _document_no_422(app: FastAPI) -> None:
+    """Open311 answers a malformed parameter with the spec's 400 (see route_class), never FastAPI's 422,
+    which FastAPI would still list for every route with parameters: take it out of the document."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = build()
+        for path, operations in document.get("paths", {}).items():
+            if path.startswith(PREFIX):
+                for operation in operations.values():
+                    operation.get("responses", {}).pop("422", None)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 __all__ = ["install", "router"]

@@ -10,21 +10,21 @@ from pydantic import BaseModel
 
 from civic311_intake.api.open311.xml import to_xml
 from civic311_intake.domain.open311 import Error
+from civic311_intake.domain.submission import FieldProblem
 
 Format = Literal["json", "xml"]
+"""A path's extension: the route declares it, so anything else never reaches a handler (404)."""
+FORMATS = ("json", "xml")
 XML_MEDIA_TYPE = "text/xml; charset=utf-8"
 
 
-class UnknownFormat(ValueError):
-    """The path ends in neither .json nor .xml."""
+class Refused(Exception):
+    """Raised anywhere in an Open311 route (a dependency, say): answered as the spec's error (route_class)."""
 
-
-def parse_format(extension: str) -> Format:
-    if extension == "json":
-        return "json"
-    if extension == "xml":
-        return "xml"
-    raise UnknownFormat(f"format {extension!r} is not offered; use .json or .xml")
+    def __init__(self, status_code: int, description: str) -> None:
+        super().__init__(description)
+        self.status_code = status_code
+        self.description = description
 
 
 def respond(fmt: Format, root: str, payload: BaseModel | list[Any], status_code: int = 200) -> Response:
@@ -38,6 +38,17 @@ def respond(fmt: Format, root: str, payload: BaseModel | list[Any], status_code:
 def error(fmt: Format, status_code: int, description: str) -> Response:
     """The spec's error list: `[{"code", "description"}]`, or `<errors><error>…</error></errors>`."""
     return respond(fmt, "errors", [Error(code=status_code, description=description)], status_code)
+
+
+def problems(fmt: Format, status_code: int, found: list[FieldProblem]) -> Response:
+    """One error per problem, each naming its field and why."""
+    listed = [Error(code=status_code, description=f"{p.field}: {p.message}") for p in found]
+    return respond(fmt, "errors", listed, status_code)
+
+
+def format_or_json(extension: str | None) -> Format:
+    """The format a path asks for, or JSON when it names none we offer (for errors only)."""
+    return "xml" if extension == "xml" else "json"
 
 
 def _plain(payload: object) -> Any:

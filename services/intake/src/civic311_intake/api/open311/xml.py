@@ -15,6 +15,8 @@ ITEM_NAMES = {
     "endpoints": "endpoint",
     "formats": "format",
     "errors": "error",
+    "service_requests": "request",
+    "notes": "note",
 }
 
 

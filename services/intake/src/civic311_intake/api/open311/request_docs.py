@@ -1,0 +1,92 @@
+"""How the Open311 request methods are described in the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from civic311_intake.domain.open311 import Error
+from civic311_intake.domain.open311_requests import PostedRequest, ServiceRequest, TokenAnswer
+from civic311_intake.domain.submission import MAX_ADDRESS, MAX_ADDRESS_ID, MAX_DESCRIPTION, MAX_MEDIA_URL
+
+_XML: dict[str, Any] = {"text/xml": {}}
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    why = {
+        400: "A parameter is missing or wrong: one error per problem, naming the field and why",
+        403: "api_key missing or not valid",
+        404: "Unknown request, token, jurisdiction_id or format",
+    }
+    return {code: {"model": list[Error], "description": why[code], "content": _XML} for code in codes}
+
+
+POST_RESPONSES = {
+    200: {"model": list[PostedRequest], "description": "Filed: its tracking number", "content": _XML},
+    **_errors(400, 403, 404),
+}
+LIST_RESPONSES = {
+    200: {"model": list[ServiceRequest], "description": "The requests, newest first", "content": _XML},
+    **_errors(400, 404),
+}
+ONE_RESPONSES = {
+    200: {"model": list[ServiceRequest], "description": "A one-element list", "content": _XML},
+    **_errors(400, 404),
+}
+TOKEN_RESPONSES = {
+    200: {"model": list[TokenAnswer], "description": "The request the token stands for", "content": _XML},
+    **_errors(404),
+}
+
+
+def _text(description: str, max_length: int | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string", "description": description}
+    if max_length is not None:
+        schema["maxLength"] = max_length
+    return schema
+
+
+_FIELDS: dict[str, Any] = {
+    "api_key": _text("Issued by the 311 office; required."),
+    "jurisdiction_id": _text("Optional; if given, the jurisdiction this gateway serves.", 100),
+    "service_code": _text("The code of a service from GET services."),
+    "lat": {"type": "number", "minimum": -90, "maximum": 90, "description": "Latitude (WGS 84)."},
+    "long": {"type": "number", "minimum": -180, "maximum": 180, "description": "Longitude (WGS 84)."},
+    "address_string": _text("The address, as a person writes it.", MAX_ADDRESS),
+    "address_id": _text("Id of the address in the city's address database.", MAX_ADDRESS_ID),
+    "email": _text("The reporter's e-mail; never shown publicly.", 254),
+    "device_id": _text("Accepted and not kept."),
+    "account_id": _text("Accepted and not kept."),
+    "first_name": _text("Never shown publicly.", 100),
+    "last_name": _text("Never shown publicly.", 100),
+    "phone": _text("Never shown publicly.", 40),
+    "description": _text("What is wrong.", MAX_DESCRIPTION),
+    "media_url": _text("An http(s) link to a photo.", MAX_MEDIA_URL),
+}
+
+POST_FORM: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": False,
+            "description": "Any string of 1 to 200 characters naming this request; a retry with the same "
+            "key (and api_key) is answered with the first filing's service_request_id, filed once.",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+        }
+    ],
+    "requestBody": {
+        "required": True,
+        "description": "Give a location: lat and long, address_string or address_id. Answer the service's "
+        "questions as attribute[CODE]=value, and a multivaluelist as attribute[CODE][]=value, repeated.",
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["api_key", "service_code"],
+                    "properties": _FIELDS,
+                    "patternProperties": {r"^attribute\[[A-Z0-9_]+\](\[\])?$": {"type": "string"}},
+                }
+            }
+        },
+    },
+}

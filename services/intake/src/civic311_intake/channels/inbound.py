@@ -1,0 +1,132 @@
+"""One text message or e-mail in, one reply out: the application function both channels call.
+
+In one transaction: claim the provider's message id, advance the sender's conversation, file the
+request if it is complete, and record the reply. A retry of the same message finds the claim and gets
+the same reply, so it never files twice; two messages of one sender are taken in turn (row lock).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+from uuid import uuid4
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import structlog
+
+from civic311_backbone.contracts import Actor, Contact, new_event
+from civic311_backbone.store import EventStore, WrongExpectedVersion
+from civic311_intake.channels import conversation_store as db
+from civic311_intake.channels.conversation_store import StoredReply
+from civic311_intake.domain.submission import Submission, check_submission, request_created
+from civic311_intake.domain.text_conversation import Answer, Ask, Ready, Report, advance
+from civic311_intake.domain.text_replies import answer_text, ask_text, filed_text, subject
+from civic311_intake.domain.tracking import new_tracking_number, stream_id_for
+from civic311_intake.filing import NoFreeTrackingNumber
+from civic311_routing.domain.catalogue import Catalogue
+
+log = structlog.get_logger(__name__)
+
+ChannelName = Literal["sms", "email"]
+_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    channel: ChannelName
+    message_id: str
+    """The provider's id (MessageSid, Message-ID): a retry carries the same one."""
+    sender: str
+    """The phone number or e-mail address it came from."""
+    text: str
+    media_url: str | None = None
+
+
+@dataclass(frozen=True)
+class TextIntake:
+    """What receiving a message needs."""
+
+    pool: asyncpg.Pool
+    store: EventStore
+    catalogue: Catalogue
+    conversation_ttl: timedelta
+    time_zone: ZoneInfo
+    """The city's: a texted "7am" is read there."""
+
+
+async def receive(intake: TextIntake, message: InboundMessage) -> StoredReply:
+    """Take one message; the reply to give (the same one again for a retry)."""
+    await db.prune(intake.pool)
+    async with intake.pool.acquire() as conn, conn.transaction():
+        if not await db.claim_message(conn, message.channel, message.message_id):
+            return await db.stored_reply(conn, message.channel, message.message_id)
+        conversation = await db.load_conversation(conn, message.channel, message.sender)
+        now = datetime.now(intake.time_zone)
+        step = advance(conversation, message.text, intake.catalogue, now=now, media_url=message.media_url)
+        submission = _submission(step.report, message) if isinstance(step, Ready) else None
+        if submission is not None and check_submission(intake.catalogue, submission):
+            step = Answer("not_taken", submission.language, ends=True)
+        match step:
+            case Ready(report=report):
+                assert submission is not None
+                number = await _file(conn, intake.store, submission)
+                await db.end_conversation(conn, message.channel, message.sender)
+                name = _type_name(intake.catalogue, report.service_code)
+                reply = StoredReply(
+                    subject("filed", report.language, number), filed_text(report, name, number), number, False
+                )
+            case Ask(conversation=updated):
+                await db.save_conversation(
+                    conn, message.channel, message.sender, updated, intake.conversation_ttl
+                )
+                reply = StoredReply(subject("ask", step.language), ask_text(step), None, False)
+            case Answer(ends=ends):
+                if ends:
+                    await db.end_conversation(conn, message.channel, message.sender)
+                reply = StoredReply(subject("answer", step.language), answer_text(step), None, False)
+        await db.record_reply(conn, message.channel, message.message_id, reply)
+    if reply.tracking_number is not None:
+        intake.store.wake_followers()  # appended inside our transaction: wake the relay now it committed
+    log.info("text message taken", channel=message.channel, tracking_number=reply.tracking_number)
+    return reply
+
+
+def _submission(report: Report, message: InboundMessage) -> Submission:
+    """The report as every channel hands a request in, so that it passes the same checks."""
+    contact = Contact(phone=message.sender) if message.channel == "sms" else Contact(email=message.sender)
+    return Submission(
+        service_code=report.service_code,
+        channel=message.channel,
+        description=report.description,
+        lat=report.location.lat,
+        long=report.location.long,
+        address_string=report.location.address_string,
+        attributes=report.attributes,
+        media_url=report.media_url,
+        contact=contact,
+        language=report.language,
+    )
+
+
+async def _file(conn: asyncpg.Connection, store: EventStore, submission: Submission) -> str:
+    """Append the RequestCreated under a fresh tracking number, in the caller's transaction."""
+    actor = Actor(kind="resident", id=f"resident-{submission.channel}-{uuid4().hex[:12]}")
+    for _ in range(_ATTEMPTS):
+        number = new_tracking_number()
+        created = request_created(submission, number)
+        try:
+            async with conn.transaction():  # a savepoint: a taken number undoes only this attempt
+                await store.append(
+                    stream_id_for(number), [new_event(created, actor=actor)], expected_version=0, conn=conn
+                )
+        except WrongExpectedVersion:
+            continue
+        return number
+    raise NoFreeTrackingNumber(f"{_ATTEMPTS} tracking numbers in a row were taken")
+
+
+def _type_name(catalogue: Catalogue, service_code: str) -> str:
+    request_type = catalogue.get(service_code)
+    return request_type.name if request_type else service_code

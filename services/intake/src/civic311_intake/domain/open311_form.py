@@ -1,0 +1,98 @@
+"""An Open311 POST request's form fields, read into the `Submission` every channel hands in.
+
+The form is flat: `lat=42.36&attribute[SIZE]=large&attribute[ITEMS][]=trash&attribute[ITEMS][]=yard`.
+Reading it only parses (numbers, the attribute keys); what the answers must be is `check_submission`'s.
+Fields it does not know (`api_key`, checked before; `device_id`, `account_id`: we keep neither) are ignored.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from civic311_intake.domain.submission import FieldProblem, Submission, check_submission, contact_from
+from civic311_routing.domain.catalogue import Catalogue
+
+_ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
+_TEXT_FIELDS = ("service_code", "description", "address_string", "address_id", "media_url", "jurisdiction_id")
+_CONTACT_FIELDS = ("first_name", "last_name", "email", "phone")
+
+
+@dataclass(frozen=True)
+class ReadForm:
+    submission: Submission | None
+    """None when the problems leave nothing to check (no service_code)."""
+    problems: list[FieldProblem]
+
+
+def read_open311_form(catalogue: Catalogue, fields: Iterable[tuple[str, str | None]]) -> ReadForm:
+    """The submission in an Open311 POST form, and every problem with it (none: it may be filed).
+
+    A value of None stands for a field that was not text (an uploaded file, say).
+    """
+    single: dict[str, str] = {}
+    attributes: dict[str, str | list[str]] = {}
+    problems: list[FieldProblem] = []
+    for name, value in fields:
+        if value is None:
+            problems.append(FieldProblem(name, "a text value, not a file"))
+            continue
+        matched = _ATTRIBUTE.match(name)
+        if matched is not None:
+            _add_answer(attributes, matched.group(1), value, many=matched.group(2) is not None)
+        elif name in single and name in (*_TEXT_FIELDS, *_CONTACT_FIELDS, "lat", "long"):
+            problems.append(FieldProblem(name, "given more than once"))
+        else:
+            single[name] = value
+    lat, long = (_coordinate(single, name, problems) for name in ("lat", "long"))
+    contact, contact_problems = contact_from(**{n: single.get(n) for n in _CONTACT_FIELDS})
+    problems += contact_problems
+    service_code = single.get("service_code", "").strip()
+    if not service_code:
+        return ReadForm(None, [FieldProblem("service_code", "required: the code of a service"), *problems])
+    submission = Submission(
+        service_code=service_code,
+        channel="open311",
+        description=_text(single, "description"),
+        lat=lat,
+        long=long,
+        address_string=_text(single, "address_string"),
+        address_id=_text(single, "address_id"),
+        attributes=attributes,
+        media_url=_text(single, "media_url"),
+        contact=contact,
+        jurisdiction_id=_text(single, "jurisdiction_id"),
+    )
+    unreadable = {p.field for p in problems}
+    checked = check_submission(catalogue, submission)
+    return ReadForm(submission, problems + [p for p in checked if p.field not in unreadable])
+
+
+def _add_answer(attributes: dict[str, str | list[str]], code: str, value: str, *, many: bool) -> None:
+    """`attribute[C][]` always makes a list; `attribute[C]` twice does too (check_submission says if one fits)."""
+    before = attributes.get(code)
+    if before is None:
+        attributes[code] = [value] if many else value
+    else:
+        attributes[code] = [*([before] if isinstance(before, str) else before), value]
+
+
+def _text(single: dict[str, str], name: str) -> str | None:
+    value = single.get(name, "").strip()
+    return value or None
+
+
+def _coordinate(single: dict[str, str], name: str, problems: list[FieldProblem]) -> float | None:
+    text = single.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        problems.append(FieldProblem(name, "a number in decimal degrees (WGS 84)"))
+        return None
+    return value

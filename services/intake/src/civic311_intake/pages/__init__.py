@@ -1,0 +1,28 @@
+"""The resident pages: report a problem, get a tracking number, follow the request's timeline.
+
+Server-rendered on the shared web layer (civic311_intake.web), in English and Spanish. GET / (home),
+GET /report (the types by group), GET and POST /report/{service_code} (the form), GET
+/requests/{tracking_number}/filed (the confirmation), GET /track and GET /track/{tracking_number} (the
+timeline). No page shows a resident's contact details: the confirmation and tracking pages are built from
+the request's public view only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from civic311_intake.pages import report, track
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages' templates to the web layer (web.install first) and serve the pages."""
+    app.state.web.add_templates("pages", TEMPLATES)
+    app.include_router(report.router)
+    app.include_router(track.router)
+
+
+__all__ = ["install"]

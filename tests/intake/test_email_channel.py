@@ -1,0 +1,251 @@
+"""A resident e-mails the city's 311 address: a real SMTP conversation with the gateway's listener, and
+its answer caught by a real SMTP server standing as the city's outgoing relay."""
+
+from __future__ import annotations
+
+import asyncio
+import smtplib
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import make_msgid
+from pathlib import Path
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from civic311_backbone.embedded.ports import free_port
+from civic311_backbone.settings import BackboneSettings
+from civic311_backbone.store import EventStore
+from civic311_backbone.testing.plugin import settings_env
+from tests.intake.text_channel_support import TRACKING_NUMBER, filed, requests_filed
+from tests.support.processes import ServiceProcess
+
+CITY = "311@city.example.org"
+RESIDENT = "maria.lopez@example.org"
+
+
+class MailSink:
+    """A real SMTP server standing as the outgoing relay: it keeps every message it is handed."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.received: list[EmailMessage] = []
+        self._controller = Controller(self, hostname="127.0.0.1", port=port)
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+        message = BytesParser(policy=policy.default).parsebytes(envelope.original_content or b"")
+        assert isinstance(message, EmailMessage)
+        self.received.append(message)
+        return "250 OK"
+
+    def start(self) -> MailSink:
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._controller.stop(no_assert=True)
+
+
+@dataclass
+class Gateway:
+    process: ServiceProcess
+    smtp_port: int
+    client: httpx.AsyncClient
+
+    async def mail(self, message: EmailMessage) -> None:
+        await deliver(self.smtp_port, message)
+
+
+async def deliver(smtp_port: int, message: EmailMessage) -> None:
+    """Hand `message` to the gateway's listener as a mail server would; raises if it is refused."""
+
+    def send() -> None:
+        with smtplib.SMTP("127.0.0.1", smtp_port, timeout=30) as smtp:
+            smtp.send_message(message)
+
+    await asyncio.to_thread(send)
+
+
+def resident_mail(subject: str, body: str, *, sender: str = RESIDENT, to: str = CITY) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = f"Maria Lopez <{sender}>"
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="example.org")
+    message.set_content(body)
+    return message
+
+
+@pytest.fixture
+def sink() -> Iterator[MailSink]:
+    relay = MailSink(free_port()).start()
+    yield relay
+    relay.stop()
+
+
+def gateway_env(settings: BackboneSettings, smtp_in_port: int, relay_port: int) -> dict[str, str]:
+    return {
+        **settings_env(settings),
+        "SMTP_IN_PORT": str(smtp_in_port),
+        "SMTP_IN_ADDRESSES": f"{CITY}, help@city.example.org",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(relay_port),
+    }
+
+
+@pytest.fixture
+async def gateway(settings: BackboneSettings, tmp_path: Path, sink: MailSink) -> AsyncIterator[Gateway]:
+    smtp_in_port = free_port()
+    process = ServiceProcess("civic311_intake", gateway_env(settings, smtp_in_port, sink.port), tmp_path)
+    process.start()
+    try:
+        await process.wait_ready()
+        async with httpx.AsyncClient(base_url=process.url) as client:
+            yield Gateway(process, smtp_in_port, client)
+    finally:
+        process.stop()
+
+
+def text_of(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("plain",))
+    assert isinstance(body, EmailMessage)
+    content = body.get_content()
+    assert isinstance(content, str)
+    return content
+
+
+async def test_an_email_is_filed_and_answered_by_email_with_its_tracking_number(
+    gateway: Gateway, sink: MailSink, store: EventStore
+) -> None:
+    mail = resident_mail("Large pothole", "There is a deep pothole outside 12 Main St.\n\n-- \nMaria")
+
+    await gateway.mail(mail)
+
+    [answer] = sink.received  # answered before the listener said 250
+    [number] = TRACKING_NUMBER.findall(text_of(answer))
+    assert answer["To"] == RESIDENT
+    assert answer["From"] == CITY
+    assert answer["In-Reply-To"] == mail["Message-ID"]
+    assert number in answer["Subject"]
+    request = await filed(store, number)
+    assert request["channel"] == "email"
+    assert request["contact"]["email"] == RESIDENT
+    assert request["service_code"] == "POTHOLE"
+    assert request["location"]["address_string"] == "12 Main St"
+    assert request["description"] == "Large pothole\nThere is a deep pothole outside 12 Main St."
+    assert request["attributes"] == {"SIZE": "large"}
+    tracked = await gateway.client.get(f"/api/requests/{number}")
+    assert tracked.status_code == 200
+    assert tracked.json()["tracking_number"] == number
+    assert RESIDENT not in tracked.text
+
+
+async def test_an_email_without_the_place_is_asked_and_the_replies_file_it(
+    gateway: Gateway, sink: MailSink, store: EventStore
+) -> None:
+    await gateway.mail(resident_mail("Farola", "La farola de mi calle está apagada desde hace una semana."))
+    [where] = sink.received
+    assert "¿Dónde está?" in text_of(where)
+    assert await requests_filed(store) == []
+
+    await gateway.mail(reply_to(where, "Calle Sol 14"))
+    [_, pattern] = sink.received
+    assert "What is the light doing?" in text_of(pattern)
+    await gateway.mail(reply_to(pattern, "1"))
+
+    [number] = TRACKING_NUMBER.findall(text_of(sink.received[2]))
+    request = await filed(store, number)
+    assert (request["service_code"], request["language"]) == ("STREET_LIGHT_OUT", "es")
+    assert request["location"]["address_string"] == "Calle Sol 14"
+    assert request["attributes"] == {"PATTERN": "out"}
+    assert request["contact"]["email"] == RESIDENT
+
+
+def reply_to(question: EmailMessage, answer: str) -> EmailMessage:
+    """The resident's answer, as a mail client writes it: "Re:" subject, the question quoted below."""
+    quoted = "\n".join(f"> {line}" for line in text_of(question).splitlines())
+    reply = resident_mail(f"Re: {question['Subject']}", f"{answer}\n\nOn Monday, 311 wrote:\n{quoted}")
+    reply["In-Reply-To"] = question["Message-ID"]
+    return reply
+
+
+async def test_a_redelivered_email_files_once_and_is_answered_once(
+    gateway: Gateway, sink: MailSink, store: EventStore
+) -> None:
+    mail = resident_mail("Graffiti", "Graffiti all over the wall at 3 Elm St")
+
+    await gateway.mail(mail)
+    await gateway.mail(mail)  # the same Message-ID: a mail server's retry
+
+    assert len(sink.received) == 1
+    [created] = await requests_filed(store)
+    assert TRACKING_NUMBER.findall(text_of(sink.received[0])) == [created.payload["tracking_number"]]
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "expected"),
+    [("", "", "Your message was empty"), ("Pothole at 12 Main St", "pothole " * 600, "too long")],
+)
+async def test_an_empty_or_overlong_email_is_answered_and_nothing_is_filed(
+    gateway: Gateway, sink: MailSink, store: EventStore, subject: str, body: str, expected: str
+) -> None:
+    await gateway.mail(resident_mail(subject, body))
+
+    [answer] = sink.received
+    assert expected in text_of(answer)
+    assert await requests_filed(store) == []
+
+
+async def test_mail_for_another_address_is_refused(
+    gateway: Gateway, sink: MailSink, store: EventStore
+) -> None:
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        await gateway.mail(
+            resident_mail("Pothole", "pothole outside 12 Main St", to="mayor@city.example.org")
+        )
+
+    assert sink.received == []
+    assert await requests_filed(store) == []
+
+
+async def test_an_automatic_reply_is_not_answered(
+    gateway: Gateway, sink: MailSink, store: EventStore
+) -> None:
+    out_of_office = resident_mail("Out of office", "I am away. Pothole outside 12 Main St")
+    out_of_office["Auto-Submitted"] = "auto-replied"
+
+    await gateway.mail(out_of_office)
+
+    assert sink.received == []
+    assert await requests_filed(store) == []
+
+
+async def test_while_the_outgoing_server_is_down_the_mail_is_deferred_and_its_retry_answered(
+    settings: BackboneSettings, tmp_path: Path, store: EventStore
+) -> None:
+    relay_port, smtp_in_port = free_port(), free_port()
+    process = ServiceProcess("civic311_intake", gateway_env(settings, smtp_in_port, relay_port), tmp_path)
+    process.start()
+    relay = MailSink(relay_port)
+    try:
+        await process.wait_ready()
+        mail = resident_mail("Dead animal", "A dead raccoon at 8 Oak St")
+
+        with pytest.raises(smtplib.SMTPDataError) as deferred:
+            await deliver(smtp_in_port, mail)
+        relay.start()
+        await deliver(smtp_in_port, mail)
+    finally:
+        process.stop()
+        relay.stop()
+
+    assert deferred.value.smtp_code == 451
+    [answer] = relay.received
+    [created] = await requests_filed(store)
+    assert TRACKING_NUMBER.findall(text_of(answer)) == [created.payload["tracking_number"]]
+    assert created.payload["service_code"] == "DEAD_ANIMAL"

@@ -1,0 +1,280 @@
+"""A resident texts the city: the gateway's SMS webhook files the request or asks for the missing piece.
+
+The SMS provider is the one thing stood in for: the tests post to the running gateway exactly as Twilio
+would, form-encoded and signed with the account's auth token (`sign_like_twilio`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from uuid import uuid4
+from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import httpx
+import pytest
+
+from civic311_backbone.settings import BackboneSettings
+from civic311_backbone.store import EventStore
+from civic311_backbone.testing.plugin import settings_env
+from civic311_intake.channels.conversation_store import migrate_channels
+from civic311_intake.channels.inbound import InboundMessage, TextIntake, receive
+from civic311_routing.catalogue import load_catalogue
+from tests.intake.text_channel_support import TRACKING_NUMBER, filed, requests_filed
+from tests.support.processes import ServiceProcess
+
+CITY_NUMBER = "+16175550311"
+
+
+def sign_like_twilio(token: str, url: str, params: dict[str, str]) -> str:
+    """The stand-in for the SMS provider: X-Twilio-Signature as Twilio computes it (its documented
+    algorithm: base64 of HMAC-SHA1 with the auth token over the URL and the sorted name+value pairs)."""
+    data = url + "".join(name + params[name] for name in sorted(params))
+    return base64.b64encode(hmac.new(token.encode(), data.encode(), hashlib.sha1).digest()).decode()
+
+
+@dataclass
+class SmsProvider:
+    """Posts to the gateway's webhook as the provider would, for one resident's phone."""
+
+    client: httpx.AsyncClient
+    url: str
+    token: str
+    phone: str
+
+    async def text(self, body: str, *, sid: str | None = None, token: str | None = None) -> httpx.Response:
+        params = {
+            "MessageSid": sid or f"SM{uuid4().hex}",
+            "AccountSid": "AC" + "0" * 32,
+            "From": self.phone,
+            "To": CITY_NUMBER,
+            "Body": body,
+            "NumMedia": "0",
+        }
+        signature = sign_like_twilio(token or self.token, self.url, params)
+        return await self.client.post(self.url, data=params, headers={"X-Twilio-Signature": signature})
+
+
+@dataclass
+class Gateway:
+    process: ServiceProcess
+    client: httpx.AsyncClient
+
+    def resident(self, token: str, phone: str | None = None) -> SmsProvider:
+        phone = phone or f"+1617555{uuid4().int % 10_000:04d}"
+        return SmsProvider(self.client, f"{self.process.url}/channels/sms", token, phone)
+
+
+@pytest.fixture
+def token() -> str:
+    return uuid4().hex
+
+
+@pytest.fixture
+async def gateway(settings: BackboneSettings, tmp_path: Path, token: str) -> AsyncIterator[Gateway]:
+    env = {**settings_env(settings), "SMS_WEBHOOK_TOKEN": token}
+    process = ServiceProcess("civic311_intake", env, tmp_path).start()
+    try:
+        await process.wait_ready()
+        async with httpx.AsyncClient(base_url=process.url) as client:
+            yield Gateway(process, client)
+    finally:
+        process.stop()
+
+
+def reply_of(response: httpx.Response) -> str:
+    """The text the provider would send back to the resident."""
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/xml")
+    root = ElementTree.fromstring(response.content)
+    assert root.tag == "Response"
+    return root.findtext("Message") or ""
+
+
+async def test_a_text_naming_the_problem_and_the_place_is_filed_and_answered_with_its_number(
+    gateway: Gateway, token: str, store: EventStore
+) -> None:
+    resident = gateway.resident(token)
+
+    answer = reply_of(await resident.text("Graffiti all over the wall at 12 Main St"))
+
+    [number] = TRACKING_NUMBER.findall(answer)
+    assert answer.startswith("Thank you")
+    request = await filed(store, number)
+    assert request["channel"] == "sms"
+    assert request["service_code"] == "GRAFFITI"
+    assert request["location"]["address_string"] == "12 Main St"
+    assert request["contact"]["phone"] == resident.phone
+    assert request["language"] == "en"
+    assert request["description"] == "Graffiti all over the wall at 12 Main St"
+    tracked = await gateway.client.get(f"/api/requests/{number}")
+    assert tracked.status_code == 200
+    assert resident.phone not in tracked.text
+
+
+async def test_the_types_required_question_is_asked_before_filing(
+    gateway: Gateway, token: str, store: EventStore
+) -> None:
+    resident = gateway.resident(token)
+
+    question = reply_of(await resident.text("pothole outside 12 Main St"))
+    again = reply_of(await resident.text("huge"))
+    answer = reply_of(await resident.text("3"))
+
+    assert question.startswith("How big is the pothole?")
+    assert "3 = Larger than a car tyre" in question
+    assert again.startswith("Sorry, we could not read that.")
+    [number] = TRACKING_NUMBER.findall(answer)
+    request = await filed(store, number)
+    assert (request["service_code"], request["attributes"]) == ("POTHOLE", {"SIZE": "large"})
+    assert request["description"] == "pothole outside 12 Main St"
+
+
+async def test_a_text_without_the_place_in_spanish_gets_questions_in_spanish_and_is_filed(
+    gateway: Gateway, token: str, store: EventStore
+) -> None:
+    resident = gateway.resident(token)
+
+    where = reply_of(await resident.text("Hay un bache enorme"))
+    assert "¿Dónde está?" in where
+    assert await requests_filed(store) == []
+    size = reply_of(await resident.text("frente al 45 de la calle Mayor"))
+    assert "Responda con un número" in size
+    answer = reply_of(await resident.text("2"))
+
+    [number] = TRACKING_NUMBER.findall(answer)
+    assert "número de seguimiento" in answer
+    request = await filed(store, number)
+    assert request["service_code"] == "POTHOLE"
+    assert request["location"]["address_string"] == "45 de la calle Mayor"
+    assert request["attributes"] == {"SIZE": "medium"}
+    assert request["language"] == "es"
+    assert request["contact"]["phone"] == resident.phone
+    assert request["description"] == "Hay un bache enorme\nfrente al 45 de la calle Mayor"
+
+
+async def test_a_text_without_a_known_problem_gets_asked_what_it_is(
+    gateway: Gateway, token: str, store: EventStore
+) -> None:
+    resident = gateway.resident(token)
+    someone_else = gateway.resident(token)
+
+    question = reply_of(await resident.text("Something is wrong at 12 Main St"))
+    other = reply_of(await someone_else.text("graffiti"))  # another conversation, not this one
+    answer = reply_of(await resident.text("graffiti on my fence"))
+
+    assert "What is the problem?" in question
+    assert "Where is it?" in other
+    [number] = TRACKING_NUMBER.findall(answer)
+    request = await filed(store, number)
+    assert (request["service_code"], request["location"]["address_string"]) == ("GRAFFITI", "12 Main St")
+    assert len(await requests_filed(store)) == 1
+
+
+async def test_a_bad_or_missing_signature_is_refused_and_nothing_is_filed(
+    gateway: Gateway, token: str, store: EventStore
+) -> None:
+    resident = gateway.resident(token)
+
+    forged = await resident.text("pothole outside 12 Main St", token="not-the-token")
+    unsigned = await gateway.client.post(
+        "/channels/sms",
+        data={"MessageSid": "SM1", "From": resident.phone, "Body": "pothole outside 12 Main St"},
+    )
+
+    assert forged.status_code == 403
+    assert unsigned.status_code == 403
+    assert "X-Twilio-Signature" in forged.text
+    assert await requests_filed(store) == []
+
+
+async def test_a_provider_retry_of_the_same_message_files_once(
+    gateway: Gateway, token: str, store: EventStore
+) -> None:
+    resident = gateway.resident(token)
+    sid = f"SM{uuid4().hex}"
+
+    first = reply_of(await resident.text("graffiti on Park St", sid=sid))
+    again = reply_of(await resident.text("graffiti on Park St", sid=sid))
+    concurrent_sid = f"SM{uuid4().hex}"
+    both = await asyncio.gather(
+        *(
+            gateway.resident(token, "+16175550199").text("dead animal at 3 Elm St", sid=concurrent_sid)
+            for _ in range(2)
+        )
+    )
+
+    assert again == first
+    assert reply_of(both[0]) == reply_of(both[1])
+    numbers = {TRACKING_NUMBER.findall(first)[0], TRACKING_NUMBER.findall(reply_of(both[0]))[0]}
+    assert {e.payload["tracking_number"] for e in await requests_filed(store)} == numbers
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [("", "Your message was empty"), ("   ", "Your message was empty"), ("pothole " * 600, "too long")],
+)
+async def test_an_empty_or_overlong_text_is_answered_and_nothing_is_filed(
+    gateway: Gateway, token: str, store: EventStore, body: str, expected: str
+) -> None:
+    answer = reply_of(await gateway.resident(token).text(body + " at 12 Main St" if body.strip() else body))
+
+    assert expected in answer
+    assert await requests_filed(store) == []
+
+
+async def test_help_explains_and_stop_ends_the_conversation(
+    gateway: Gateway, token: str, store: EventStore
+) -> None:
+    resident = gateway.resident(token)
+
+    help_text = reply_of(await resident.text("HELP"))
+    reply_of(await resident.text("graffiti"))
+    stopped = reply_of(await resident.text("STOP"))
+    after = reply_of(await resident.text("12 Main St"))
+
+    assert "tracking number" in help_text
+    assert "we stopped" in stopped
+    assert "What is the problem?" in after  # the graffiti was forgotten with the conversation
+    assert await requests_filed(store) == []
+
+
+async def test_the_sms_channel_is_off_without_a_token(settings: BackboneSettings, tmp_path: Path) -> None:
+    process = ServiceProcess("civic311_intake", settings_env(settings), tmp_path).start()
+    try:
+        await process.wait_ready()
+        async with httpx.AsyncClient(base_url=process.url) as client:
+            response = await client.post("/channels/sms", data={"From": "+16175550100", "Body": "pothole"})
+    finally:
+        process.stop()
+
+    assert response.status_code == 404
+    assert "SMS_WEBHOOK_TOKEN" in response.text
+
+
+async def test_a_conversation_left_longer_than_its_time_is_forgotten(
+    pool: asyncpg.Pool, store: EventStore
+) -> None:
+    async with pool.acquire() as conn:
+        await migrate_channels(conn)
+    intake = TextIntake(
+        pool, store, load_catalogue(), conversation_ttl=timedelta(0), time_zone=ZoneInfo("America/New_York")
+    )
+
+    def text(body: str) -> InboundMessage:
+        return InboundMessage("sms", f"SM{uuid4().hex}", "+16175550142", body)
+
+    asked_place = await receive(intake, text("graffiti"))
+    asked_type = await receive(intake, text("12 Main St"))
+
+    assert "Where is it?" in asked_place.text
+    assert "What is the problem?" in asked_type.text
+    assert await requests_filed(store) == []
