@@ -38,7 +38,9 @@ def run_system(data_dir: Path, services: tuple[Service, ...] = SERVICES) -> int:
                 settings = BackboneSettings.model_validate(
                     {key.lower(): value for key, value in backbone.env().items()}
                 )
-                demo = await demo_credentials(settings, data_dir / DEMO_CREDENTIALS)
+                # The demo api key and staff login are the gateway's: made only when it runs.
+                has_gateway = any(service.module == "civic311_intake" for service in services)
+                demo = await demo_credentials(settings, data_dir / DEMO_CREDENTIALS) if has_gateway else {}
                 output.block(describe(services, specs, backbone, data_dir, demo))
 
             supervisor = Supervisor(
@@ -94,8 +96,9 @@ def describe(
         rows.append((f"{spec.name} health", spec.url(spec.ready_path)))
     rows.append(("DATABASE_URL", without_password(backbone.database_url)))
     rows.append(("NATS_URL", without_password(backbone.nats_url)))
-    rows.append(("Open311 api key (demo)", demo["api_key"]))
-    rows.append(("staff login (demo)", f"{demo['staff_username']} / {demo['staff_password']}"))
+    if demo:
+        rows.append(("Open311 api key (demo)", demo["api_key"]))
+        rows.append(("staff login (demo)", f"{demo['staff_username']} / {demo['staff_password']}"))
     rows.append(("data folder", str(data_dir.absolute())))
     width = max(len(label) for label, _ in rows)
     lines = [f"  {label:<{width}}  {value}" for label, value in rows]
