@@ -8,6 +8,7 @@ SIGTERM or SIGINT stops it gracefully: the HTTP server and consumers first, then
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -104,6 +105,10 @@ async def serve(name: str, settings: BackboneSettings, http: HttpSettings, wire:
     tasks: list[asyncio.Task[None]] = [
         asyncio.create_task(_run(task, stop), name=f"{name}-background") for task in wiring.background
     ]
+    # What start-up built (the app, its routes and models, the catalogue) lives as long as the
+    # process: kept out of the collector's walks, whose full passes otherwise stall requests.
+    gc.collect()
+    gc.freeze()
     http_task = asyncio.create_task(server.serve(), name=f"{name}-http")
     log.info("service started", http=f"http://{http.http_host}:{http.http_port}")
     try:
