@@ -4,7 +4,9 @@ Uses DATABASE_URL / NATS_URL when set, else the embedded servers. Everything run
 JetStream stream of its own, dropped afterwards. BENCH_READ_EVENTS (default 1,000,000) sets the size
 of the replay; BENCH_APPENDS_PER_CLIENT (default 2,000) the append runs; BENCH_REPORTING_EVENTS
 (default 1,000,000) the reporting replay's store, filled in a fresh schema of its own.
-BENCH_ONLY=reporting measures only the reporting figures (for iterating on the projections).
+BENCH_ONLY=reporting measures only the reporting figures (for iterating on the projections), and
+BENCH_ONLY=intake only the gateway's Open311 POSTs (BENCH_INTAKE_CONNECTIONS, default 16, and
+BENCH_INTAKE_SECONDS, default 20, set wrk's load).
 BENCH_ROUTING_RATE (default 200/s) and BENCH_ROUTING_SECONDS (default 25) set routing's offered load;
 `python -m bench.routing_bench` measures only routing.
 """
@@ -20,6 +22,7 @@ from uuid import uuid4
 
 import nats
 
+from bench.intake_bench import CONNECTIONS, SECONDS, intake_figures
 from bench.relay_bench import relay_figures
 from bench.report import Figure, table, write
 from bench.reporting_bench import reporting_figures
@@ -58,6 +61,10 @@ async def measure(database_url: str, nats_server: str) -> int:
             print(table(figures))
             print(f"\nwritten to {write(figures, RESULTS, parameters, name='reporting.json')}")
             return 0
+        if os.environ.get("BENCH_ONLY") == "intake":
+            figures, _ = await intake_figures(settings, pool)
+            print(table(figures))
+            return 0
         print("appends ...", file=sys.stderr)
         figures = await append_figures(store, pool, per_client)
         stored = int(await pool.fetchval("SELECT count(*) FROM events"))
@@ -67,6 +74,9 @@ async def measure(database_url: str, nats_server: str) -> int:
         figures += relay
         routing, routing_parameters = await measure_routing(settings)
         figures += routing
+        print("gateway POSTs ...", file=sys.stderr)
+        intake, posts = await intake_figures(settings, pool)
+        figures += intake
         print(f"filling to {read_events:,} events ...", file=sys.stderr)
         stored = int(await pool.fetchval("SELECT count(*) FROM events"))
         await fill(pool, max(0, read_events - stored))
@@ -84,6 +94,10 @@ async def measure(database_url: str, nats_server: str) -> int:
                 "replayed_events": replayed,
                 **reporting_parameters,
                 **routing_parameters,
+                "intake_connections": CONNECTIONS,
+                "intake_seconds": SECONDS,
+                "intake_posts_sent": posts.requests,
+                "intake_posts_failed": posts.failed,
             },
         )
         print(table(figures))
