@@ -33,3 +33,13 @@ def test_internal_notes_show_only_on_the_staff_timeline() -> None:
 
     assert timeline(facts)[0].detail == "waiting"
     assert timeline(facts, internal=True)[0].detail == "waiting [parts]"
+
+
+def test_breach_warnings_are_on_the_staff_timeline_only() -> None:
+    from civic311_backbone.contracts import SlaWarning
+
+    warning = SlaWarning(stage="breached", due_at=at(48), department="Parks", queue="PRK-Forestry")
+    facts = [fact("r1", created(), 0), fact("r1", warning, 48)]
+
+    assert [e.what for e in timeline(facts)] == ["created"]
+    assert [e.what for e in timeline(facts, internal=True)] == ["created", "SlaWarning"]

@@ -71,11 +71,16 @@ def public_view(events: list[Envelope[Any]]) -> PublicRequest | None:
     timeline = [TimelineEntry(at=events[0].occurred_at, kind="created", status="received")]
     for event in events[1:]:
         entry = _apply(view, event.payload, event.occurred_at)
-        if entry is not None:
+        if entry is not None and not _tells_nothing_new(entry, timeline[-1]):
             timeline.append(entry)
     # Events that are not on the public timeline (internal alarms, say) do not make it "updated".
     last = timeline[-1]
     return PublicRequest(**view, stage=last.status, updated_at=last.at, timeline=timeline)
+
+
+def _tells_nothing_new(entry: TimelineEntry, last: TimelineEntry) -> bool:
+    """A status update that repeats the status without a public note (staff recording a cost, say)."""
+    return entry.kind == "status" and entry.note is None and entry.status == last.status
 
 
 def _apply(view: dict[str, Any], payload: object, at: datetime) -> TimelineEntry | None:

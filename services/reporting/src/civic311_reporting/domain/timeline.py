@@ -34,6 +34,10 @@ def _describe(fact: Fact) -> tuple[str, str]:
             return other, ""
 
 
+INTERNAL_EVENTS = frozenset({"SlaWarning"})
+"""Events for staff only: supervisors' alarms never fill a resident's timeline."""
+
+
 def timeline(facts: Iterable[Fact], *, internal: bool = False) -> list[TimelineEntry]:
     """The timeline of one request's events, ordered by when each thing happened (stable for ties).
 
@@ -41,6 +45,8 @@ def timeline(facts: Iterable[Fact], *, internal: bool = False) -> list[TimelineE
     """
     entries = []
     for fact in facts:
+        if fact.event_type in INTERNAL_EVENTS and not internal:
+            continue
         what, detail = _describe(fact)
         note = fact.payload.get("internal_note") if internal else None
         entries.append(TimelineEntry(fact.occurred_at, what, f"{detail} [{note}]" if note else detail))
