@@ -6,10 +6,23 @@ There are no defaults for where the servers are: an unset DATABASE_URL or NATS_U
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, PostgresDsn, field_validator
+from pydantic import AfterValidator, Field, PostgresDsn, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"{value!r} is not an IANA time zone") from error
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
+"""An IANA time zone name, e.g. America/New_York: the city's clock (CITY_TIME_ZONE)."""
 
 
 class BackboneSettings(BaseSettings):

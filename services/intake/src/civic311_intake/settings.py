@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 
-from civic311_backbone.settings import BackboneSettings, HttpSettings
+from civic311_backbone.settings import BackboneSettings, HttpSettings, TimeZoneName
 
 
 class IntakeSettings(BackboneSettings, HttpSettings):
@@ -77,7 +77,7 @@ class IntakeSettings(BackboneSettings, HttpSettings):
     city_name: str = Field(
         default="Sample City", min_length=1, description="The city's name, as the pages' header shows it."
     )
-    city_time_zone: str = Field(
+    city_time_zone: TimeZoneName = Field(
         default="America/New_York",
         description="IANA time zone the pages show dates in (the same variable routing reads).",
     )

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 
-from civic311_backbone.settings import BackboneSettings, HttpSettings
+from civic311_backbone.settings import BackboneSettings, HttpSettings, TimeZoneName
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^\d{2}:\d{2}-\d{2}:\d{2}$")
@@ -27,7 +26,7 @@ class RoutingSettings(BackboneSettings, HttpSettings):
     districts_path: Path | None = Field(
         default=None, description="District polygons (GeoJSON); unset: the sample city's."
     )
-    city_time_zone: str = Field(
+    city_time_zone: TimeZoneName = Field(
         default="America/New_York", description="IANA time zone of the city's business calendar."
     )
     holiday_country: str = Field(default="US", description="Country of the public holidays (ISO code).")
@@ -55,15 +54,6 @@ class RoutingSettings(BackboneSettings, HttpSettings):
         description="Longest the breach watcher sleeps between looks (it also wakes on new assignments "
         "and when the next warning falls due).",
     )
-
-    @field_validator("city_time_zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"{value!r} is not an IANA time zone") from error
-        return value
 
     @field_validator("opening_hours")
     @classmethod
