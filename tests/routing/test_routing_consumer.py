@@ -22,6 +22,7 @@ from civic311_routing.config import build_calendar, build_router
 from civic311_routing.domain.calendar import due_at
 from civic311_routing.handler import routing_handler
 from civic311_routing.settings import RoutingSettings
+from civic311_routing.watching import migrate_routing
 from civic311_routing.wiring import wire
 from tests.support.waiting import eventually
 
@@ -108,6 +109,8 @@ async def test_handling_the_same_request_twice_stores_one_assigned(
     await store.append(stream, [new_event(_pothole(), actor=RESIDENT)], expected_version=0)
     envelope = from_record((await store.read_stream(stream))[0])
     handle = routing_handler(build_router(_routing_settings(settings)), store)
+    async with pool.acquire() as conn:
+        await migrate_routing(conn)  # the handler keeps its watch beside the Assigned
     for _ in range(2):
         async with pool.acquire() as conn, conn.transaction():
             await handle(envelope, conn)

@@ -37,9 +37,31 @@ def routing_handler(router: Router, store: EventStore) -> Handler:
         event = new_event(assigned, actor=ROUTING, causation=envelope, event_id=assigned_event_id(envelope))
         # No expected version: another service (dedup, say) may have appended to the request meanwhile,
         # and the assignment still holds; the fixed event id keeps the append idempotent.
-        await store.append(envelope.stream_id, [event], expected_version=None, conn=conn)
+        stored = await store.append(envelope.stream_id, [event], expected_version=None, conn=conn)
+        # The watch follows this assignment in the same transaction, so routing's own Assigned, when
+        # the bus brings it back, needs no transaction of its own (`is_own_assignment`).
+        await watch_handler(
+            Envelope[Any](
+                event_id=event.event_id,
+                stream_id=envelope.stream_id,
+                stream_version=stored.stream_version,
+                event_type=event.event_type,
+                schema_version=event.schema_version,
+                occurred_at=event.occurred_at,
+                correlation_id=event.correlation_id,
+                causation_id=event.causation_id,
+                actor=ROUTING,
+                payload=assigned,
+            ),
+            conn,
+        )
 
     return handle
+
+
+def is_own_assignment(envelope: Envelope[Any]) -> bool:
+    """An Assigned routing appended itself: its watch was written with it."""
+    return envelope.event_type == "Assigned" and envelope.actor == ROUTING
 
 
 async def watch_handler(envelope: Envelope[Any], conn: asyncpg.Connection) -> None:

@@ -9,7 +9,7 @@ from civic311_backbone.contracts import Envelope, utc_now
 from civic311_backbone.service.runner import Resources, Wiring
 from civic311_routing.config import build_router
 from civic311_routing.domain.breach import warning_moment
-from civic311_routing.handler import HANDLED_TYPES, routing_handler
+from civic311_routing.handler import HANDLED_TYPES, is_own_assignment, routing_handler
 from civic311_routing.settings import RoutingSettings
 from civic311_routing.watching import BreachWatcher, Clock, migrate_routing
 
@@ -36,7 +36,10 @@ async def wire(resources: Resources, *, clock: Clock = utc_now) -> Wiring:
     # consumer would see every message again. The watcher is woken only when a warning may be due sooner.
     consumer = EventConsumer(
         spec=ConsumerSpec(
-            name="routing", handler=routing_handler(router, resources.store), event_types=HANDLED_TYPES
+            name="routing",
+            handler=routing_handler(router, resources.store),
+            event_types=HANDLED_TYPES,
+            already_done=is_own_assignment,
         ),
         pool=resources.pool,
         store=resources.store,

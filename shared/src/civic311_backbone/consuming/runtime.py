@@ -65,6 +65,9 @@ class ConsumerSpec:
     backoff_seconds: tuple[float, ...] = field(default=(0.2, 1.0, 5.0, 15.0))
     ack_wait_seconds: float = 30.0
     """How long JetStream waits for an ack before delivering again (a consumer that died)."""
+    already_done: Callable[[Envelope[Any]], bool] | None = None
+    """Events whose effect this consumer made itself, in the transaction that appended them (its own
+    events coming back over the bus): acknowledged without a transaction of their own."""
     lanes: int = 4
     """How many events are handled at once; the events of one stream always in one lane, in order.
     Each lane holds one pooled connection while it handles an event: keep it below DB_POOL_MAX_SIZE."""
@@ -162,7 +165,8 @@ class EventConsumer:
         with structlog.contextvars.bound_contextvars(**envelope.metadata(), consumer=self.spec.name):
             try:
                 appends_before = self._store.appends_in_transactions
-                applied = await self._apply(envelope)
+                done = self.spec.already_done is not None and self.spec.already_done(envelope)
+                applied = False if done else await self._apply(envelope)
             except Exception as error:
                 await self._retry_or_park(msg, error)
                 return
