@@ -4,9 +4,9 @@
 default business calendar: the routing decision alone, no I/O.
 
 (b) At a fixed offered load (BENCH_ROUTING_RATE, default 200 requests/s, for BENCH_ROUTING_SECONDS,
-default 25), RequestCreated events are appended straight to the store (the gateway's HTTP POST is not in
-this path yet) while the relay and the routing service run as their own processes, as `make run` starts
-them. The latency of each request is its Assigned's `recorded_at` minus its RequestCreated's
+default 25), residents' reports are POSTed to the gateway over Open311 (open loop, prebuilt requests,
+see http_load.py) while the gateway, the relay and the routing service run as their own processes, as
+`make run` starts them. The latency of each request is its Assigned's `recorded_at` minus its RequestCreated's
 `recorded_at`, both set by PostgreSQL's clock. Routing also consumes its own Assigned events (to keep
 its breach watch), so its consumer sees twice the offered rate.
 
@@ -31,16 +31,20 @@ from pathlib import Path
 from uuid import uuid4
 
 import asyncpg
+import httpx
 import nats
 from nats.js import JetStreamContext
 
+from bench.http_load import Connections, form_post, offer
 from bench.report import Figure, table
-from civic311_backbone.contracts import Actor, Location, RequestCreated, new_event
+from civic311_backbone.contracts import Actor, Location, RequestCreated
 from civic311_backbone.embedded.ports import free_port
 from civic311_backbone.relay.jetstream import dead_letter_stream
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
 from civic311_backbone.testing.servers import nats_url, postgres_url
+from civic311_intake.access import issue_api_key
+from civic311_intake.tables import migrate_intake
 from civic311_routing.config import build_router
 from civic311_routing.domain.catalogue import RequestType
 from civic311_routing.settings import RoutingSettings
@@ -84,12 +88,12 @@ def decision_rate(settings: RoutingSettings, count: int = SAMPLE_DECISIONS) -> f
     return count / (time.perf_counter() - started)
 
 
-def _start(module: str, env: dict[str, str], logs: Path) -> subprocess.Popen[bytes]:
-    port = str(free_port())
+def _start(module: str, env: dict[str, str], logs: Path, port: int | None = None) -> subprocess.Popen[bytes]:
+    http_port = str(port or free_port())
     log = (logs / f"{module.rsplit('.', 1)[-1]}.log").open("ab")
     return subprocess.Popen(
         [sys.executable, "-m", module],
-        env={**os.environ, **env, "HTTP_HOST": "127.0.0.1", "HTTP_PORT": port},
+        env={**os.environ, **env, "HTTP_HOST": "127.0.0.1", "HTTP_PORT": http_port},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -125,26 +129,47 @@ async def _wait_assigned(pool: asyncpg.Pool, expected: int, timeout: float) -> N
         await asyncio.sleep(0.1)
 
 
-async def _offer(
-    store: EventStore, rate: float, seconds: float, types: Sequence[RequestType]
-) -> tuple[int, float]:
-    """Append RequestCreated at a fixed rate, each on its own schedule (open loop: a slow append does
-    not hold back the next). Returns how many were appended and the rate actually offered."""
+def _fileable(types: Sequence[RequestType]) -> list[RequestType]:
+    """The public types whose required questions all have choices, so a generated report is accepted."""
+    return [t for t in types if not t.confidential and all(a.values or not a.required for a in t.attributes)]
+
+
+def _reports(count: int, types: Sequence[RequestType], api_key: str, host: str) -> list[bytes]:
+    """`count` Open311 POSTs of generated reports, built before the clock starts."""
     rng = random.Random(2011)
-    total = int(rate * seconds)
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    appends = []
-    for index in range(total):
-        delay = started + index / rate - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        event = new_event(_request(rng, types), actor=RESIDENT)
-        appends.append(
-            asyncio.create_task(store.append(f"request-{uuid4().hex[:12]}", [event], expected_version=0))
-        )
-    await asyncio.gather(*appends)
-    return total, total / (loop.time() - started)
+    reports = []
+    for _ in range(count):
+        request = _request(rng, types)
+        fields: dict[str, str | list[str]] = {
+            "api_key": api_key,
+            "service_code": request.service_code,
+            "lat": str(request.location.lat),
+            "long": str(request.location.long),
+            "description": request.description or "",
+        }
+        for code, answer in request.attributes.items():
+            fields[f"attribute[{code}][]" if isinstance(answer, list) else f"attribute[{code}]"] = answer
+        reports.append(form_post(host, "/open311/v2/requests.json", fields))
+    return reports
+
+
+async def _offer(connections: Connections, reports: Sequence[bytes], rate: float) -> tuple[int, float]:
+    statuses, went_out = await offer(connections, reports, rate)
+    refused = len([s for s in statuses if s != 200])
+    if refused:
+        raise RuntimeError(f"the gateway refused {refused} of {len(reports)} reports")
+    return len(reports), went_out
+
+
+async def _gateway_ready(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.TransportError):
+                if (await client.get(f"{url}/health/ready")).status_code == 200:
+                    return
+            await asyncio.sleep(0.2)
+    raise RuntimeError("the gateway was not ready in time")
 
 
 async def _latencies_ms(pool: asyncpg.Pool, since: datetime) -> list[float]:
@@ -205,18 +230,31 @@ async def routing_figures(
         "LOG_LEVEL": "WARNING",
     }
     logs = Path(tempfile.mkdtemp(prefix="civic311-bench-routing-"))
+    async with pool.acquire() as conn:
+        await migrate_intake(conn)
+    api_key = await issue_api_key(pool, issued_to="routing bench")
+    port = free_port()
     processes = [_start(m, env, logs) for m in ("civic311_backbone.relay", "civic311_routing")]
+    processes.append(_start("civic311_intake", {**env, "POSTS_PER_MINUTE": "0"}, logs, port=port))
+    fileable = _fileable(types)
+    host = f"127.0.0.1:{port}"
+    warm_reports = _reports(20, fileable, api_key, host)
+    reports = _reports(int(rate * seconds), fileable, api_key, host)
+    connections = Connections("127.0.0.1", port, 32)
     try:
         print(
-            f"routing under load: {rate:g} requests/s for {seconds:g} s (logs in {logs}) ...", file=sys.stderr
+            f"routing under load: {rate:g} reports/s POSTed to the gateway for {seconds:g} s (logs in {logs}) ...",
+            file=sys.stderr,
         )
-        warm, _ = await _offer(store, 20, 1.0, types)  # until both processes are up and subscribed
+        await _gateway_ready(f"http://{host}")
+        await connections.open()
+        warm, _ = await _offer(connections, warm_reports, 20)  # until every process is up and subscribed
         await _wait_assigned(pool, warm, timeout=60)
         since = datetime.now(UTC)
         cpu_before = [_cpu_seconds(p) for p in processes]
-        offered, offered_rate = await _offer(store, rate, seconds, types)
+        offered, offered_rate = await _offer(connections, reports, rate)
         await _wait_assigned(pool, warm + offered, timeout=120)
-        relay_cpu, routing_cpu = (
+        relay_cpu, routing_cpu, _ = (
             (_cpu_seconds(p) - before) * 1000 / offered
             for p, before in zip(processes, cpu_before, strict=True)
         )
@@ -224,6 +262,7 @@ async def routing_figures(
             if process.poll() is not None:
                 raise RuntimeError(f"a process exited early: see {logs}")
     finally:
+        await connections.close()
         for process in processes:
             _stop(process)
     latencies = await _latencies_ms(pool, since)
@@ -247,13 +286,13 @@ async def routing_figures(
         "routing_relay_cpu_ms_per_request": round(relay_cpu, 2),
         "routing_relay_share_p50_ms": round(relay_p50, 1),
         "routing_relay_share_p99_ms": round(relay_p99, 1),
-        "routing_load_path": "RequestCreated appended straight to the store (not the gateway's HTTP POST); "
-        "relay and routing as separate processes",
+        "routing_load_path": "Open311 POSTs to the gateway at the offered rate (open loop); gateway, relay "
+        "and routing as separate processes",
     }
     print(
         f"routing: {decisions:,.0f} decisions/s; store-to-store p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
         f"max {latencies[-1]:.1f} ms over {len(latencies):,} requests at {offered_rate:.1f}/s offered "
-        f"(RequestCreated appended straight to the store; relay and routing as processes); "
+        f"(Open311 POSTs to the gateway; gateway, relay and routing as processes); "
         f"p99 < {LATENCY_TARGET_MS:g} ms: {'yes' if p99 < LATENCY_TARGET_MS else 'NO'}; of which store -> "
         f"JetStream (relay) p50 {relay_p50:.1f} ms, p99 {relay_p99:.1f} ms; CPU per request: routing "
         f"{routing_cpu:.2f} ms, relay {relay_cpu:.2f} ms",
