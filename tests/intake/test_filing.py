@@ -67,3 +67,19 @@ async def test_the_same_idempotency_key_files_once_and_answers_with_the_first_nu
     assert (again.tracking_number, again.repeated) == (first.tracking_number, True)
     assert other.tracking_number != first.tracking_number
     assert await pool.fetchval("SELECT count(*) FROM events WHERE event_type = 'RequestCreated'") == 2
+
+
+async def test_inside_a_callers_transaction_a_taken_number_undoes_only_that_attempt(
+    store: EventStore, pool: asyncpg.Pool
+) -> None:
+    taken, fresh = new_tracking_number(), new_tracking_number()
+    await file_request(store, pothole, actor=RESIDENT, new_number=numbers(taken))
+
+    async with pool.acquire() as conn, conn.transaction():
+        filed = await file_request(
+            store, pothole, actor=RESIDENT, new_number=numbers(taken, fresh), conn=conn
+        )
+        await conn.execute("SELECT 1")  # the caller's transaction is still usable
+
+    assert filed.tracking_number == fresh
+    assert len(await store.read_stream(filed.stream_id)) == 1

@@ -14,8 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID, uuid5
 
+import asyncpg
+
 from civic311_backbone.contracts import Actor, RequestCreated, new_event
-from civic311_backbone.store import EventIdReused, EventStore, WrongExpectedVersion
+from civic311_backbone.store import AppendResult, EventIdReused, EventStore, NewEvent, WrongExpectedVersion
 from civic311_intake.domain.submission import FieldProblem, Submission, check_submission, request_created
 from civic311_intake.domain.tracking import STREAM_PREFIX, new_tracking_number, stream_id_for
 from civic311_routing.domain.catalogue import Catalogue
@@ -49,19 +51,20 @@ async def file_request(
     new_number: Callable[[], str] = new_tracking_number,
     attempts: int = 5,
     event_id: UUID | None = None,
+    conn: asyncpg.Connection | None = None,
 ) -> FiledRequest:
     """Append the RequestCreated that `request(tracking_number)` builds, under a fresh number.
 
     With an `event_id` that is stored already (see `filing_event_id`), nothing is appended and the
-    answer is the earlier filing.
+    answer is the earlier filing. With `conn`, the append joins the caller's transaction (the caller
+    wakes the store's followers once it has committed).
     """
     for _ in range(attempts):
         number = new_number()
         stream_id = stream_id_for(number)
+        event = new_event(request(number), actor=actor, event_id=event_id)
         try:
-            result = await store.append(
-                stream_id, [new_event(request(number), actor=actor, event_id=event_id)], expected_version=0
-            )
+            result = await _append_new(store, stream_id, event, conn)
         except WrongExpectedVersion:
             continue  # that number is taken: draw another
         except EventIdReused:
@@ -72,6 +75,16 @@ async def file_request(
             return FiledRequest(number, earlier.stream_id, earlier.global_position, repeated=True)
         return FiledRequest(number, stream_id, result.global_position)
     raise NoFreeTrackingNumber(f"{attempts} tracking numbers in a row were taken")
+
+
+async def _append_new(
+    store: EventStore, stream_id: str, event: NewEvent, conn: asyncpg.Connection | None
+) -> AppendResult:
+    """Append as the stream's first event, alone or inside the caller's transaction."""
+    if conn is None:
+        return await store.append(stream_id, [event], expected_version=0)
+    async with conn.transaction():  # a savepoint: a taken number undoes only this attempt
+        return await store.append(stream_id, [event], expected_version=0, conn=conn)
 
 
 class SubmissionRejected(ValueError):

@@ -16,21 +16,19 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import structlog
 
-from civic311_backbone.contracts import Actor, Contact, new_event
-from civic311_backbone.store import EventStore, WrongExpectedVersion
+from civic311_backbone.contracts import Actor, Contact
+from civic311_backbone.store import EventStore
 from civic311_intake.channels import conversation_store as db
 from civic311_intake.channels.conversation_store import StoredReply
 from civic311_intake.domain.submission import Submission, check_submission, request_created
 from civic311_intake.domain.text_conversation import Answer, Ask, Ready, Report, advance
 from civic311_intake.domain.text_replies import answer_text, ask_text, filed_text, subject
-from civic311_intake.domain.tracking import new_tracking_number, stream_id_for
-from civic311_intake.filing import NoFreeTrackingNumber
+from civic311_intake.filing import file_request
 from civic311_routing.domain.catalogue import Catalogue
 
 log = structlog.get_logger(__name__)
 
 ChannelName = Literal["sms", "email"]
-_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -113,18 +111,10 @@ def _submission(report: Report, message: InboundMessage) -> Submission:
 async def _file(conn: asyncpg.Connection, store: EventStore, submission: Submission) -> str:
     """Append the RequestCreated under a fresh tracking number, in the caller's transaction."""
     actor = Actor(kind="resident", id=f"resident-{submission.channel}-{uuid4().hex[:12]}")
-    for _ in range(_ATTEMPTS):
-        number = new_tracking_number()
-        created = request_created(submission, number)
-        try:
-            async with conn.transaction():  # a savepoint: a taken number undoes only this attempt
-                await store.append(
-                    stream_id_for(number), [new_event(created, actor=actor)], expected_version=0, conn=conn
-                )
-        except WrongExpectedVersion:
-            continue
-        return number
-    raise NoFreeTrackingNumber(f"{_ATTEMPTS} tracking numbers in a row were taken")
+    filed = await file_request(
+        store, lambda number: request_created(submission, number), actor=actor, conn=conn
+    )
+    return filed.tracking_number
 
 
 def _type_name(catalogue: Catalogue, service_code: str) -> str:
