@@ -14,21 +14,17 @@ BENCH_ROUTING_RATE (default 200/s) and BENCH_ROUTING_SECONDS (default 25) set ro
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import sys
 from pathlib import Path
-from uuid import uuid4
-
-import nats
 
 from bench.intake_bench import CONNECTIONS, SECONDS, intake_figures
 from bench.relay_bench import relay_figures
 from bench.report import Figure, table, write
 from bench.reporting_bench import reporting_figures
 from bench.routing_bench import measure_routing
+from bench.services import bench_settings, isolated
 from bench.store_bench import append_figures, fill, read_figures
-from civic311_backbone.relay.jetstream import dead_letter_stream
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
 from civic311_backbone.testing.servers import nats_url, postgres_url
@@ -41,21 +37,9 @@ async def measure(database_url: str, nats_server: str) -> int:
     per_client = int(os.environ.get("BENCH_APPENDS_PER_CLIENT", "2000"))
     relay_events = int(os.environ.get("BENCH_RELAY_EVENTS", "100000"))
     reporting_events = int(os.environ.get("BENCH_REPORTING_EVENTS", "1000000"))
-    tag = uuid4().hex[:8]
-    settings = BackboneSettings(
-        database_url=database_url,
-        nats_url=nats_server,
-        database_schema=f"bench_{tag}",
-        stream_name=f"BENCH_{tag}",
-        subject_prefix=f"bench{tag}",
-        db_pool_max_size=10,
-    )
-    pool = await create_pool(settings, application_name="civic311-bench")
-    client = await nats.connect(settings.nats_servers)
-    try:
-        async with pool.acquire() as conn:
-            await migrate(conn)
-        store = EventStore(pool, notify_channel=notify_channel(settings))
+    settings = bench_settings(database_url, nats_server)
+    async with isolated(settings, pool_name="civic311-bench") as bench:
+        pool, store, client = bench.pool, bench.store, bench.nats
         if os.environ.get("BENCH_ONLY") == "reporting":
             figures, parameters = await _reporting(settings, reporting_events)
             print(table(figures))
@@ -102,14 +86,6 @@ async def measure(database_url: str, nats_server: str) -> int:
         )
         print(table(figures))
         print(f"\nwritten to {path}")
-        await store.drain()
-    finally:
-        await pool.execute(f'DROP SCHEMA "{settings.database_schema}" CASCADE')
-        await pool.close()
-        for stream in (settings.stream_name, dead_letter_stream(settings)):
-            with contextlib.suppress(Exception):
-                await client.jetstream().delete_stream(stream)
-        await client.close()
     return 0
 
 

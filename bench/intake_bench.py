@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
+import tempfile
+from pathlib import Path
 from urllib.parse import urlencode
 
 import asyncpg
-import httpx
 
 from bench.report import Figure
+from bench.services import start_service, wait_ready
 from bench.wrk import WrkRun, form_post_script, run_wrk
-from civic311_backbone.embedded.ports import free_port
 from civic311_backbone.settings import BackboneSettings
 from civic311_intake.access import issue_api_key
 from civic311_intake.tables import migrate_intake
@@ -42,36 +42,6 @@ def _request_body(api_key: str) -> str:
     )
 
 
-def _gateway_env(settings: BackboneSettings, port: int) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": str(settings.database_url),
-        "DATABASE_SCHEMA": settings.database_schema,
-        "NATS_URL": settings.nats_url,
-        "STREAM_NAME": settings.stream_name,
-        "SUBJECT_PREFIX": settings.subject_prefix,
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_PORT": str(port),
-        "POSTS_PER_MINUTE": "0",
-        "LOG_LEVEL": "WARNING",
-        "LOG_FORMAT": "json",
-    }
-
-
-async def _wait_ready(url: str, process: asyncio.subprocess.Process) -> None:
-    async with httpx.AsyncClient() as client:
-        for _ in range(300):
-            if process.returncode is not None:
-                raise RuntimeError(f"the gateway exited with {process.returncode}")
-            try:
-                if (await client.get(f"{url}/health/ready")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError("the gateway was not ready within 30 s")
-
-
 async def _created(pool: asyncpg.Pool) -> int:
     count: int = await pool.fetchval("SELECT count(*) FROM events WHERE event_type = 'RequestCreated'")
     return count
@@ -81,32 +51,24 @@ async def intake_figures(settings: BackboneSettings, pool: asyncpg.Pool) -> tupl
     async with pool.acquire() as conn:
         await migrate_intake(conn)
     api_key = await issue_api_key(pool, issued_to="bench")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    gateway = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "civic311_intake",
-        env=_gateway_env(settings, port),
-        stdout=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        await _wait_ready(url, gateway)
-        ceiling = await asyncio.to_thread(
-            run_wrk, f"{url}/health/live", seconds=SECONDS, connections=CONNECTIONS
-        )
-        before = await _created(pool)
-        posts = await asyncio.to_thread(
-            run_wrk,
-            f"{url}/open311/v2/requests.json",
-            seconds=SECONDS,
-            connections=CONNECTIONS,
-            lua=form_post_script(_request_body(api_key)),
-        )
-        accepted = (await _created(pool)) - before
-    finally:
-        gateway.terminate()
-        await asyncio.wait_for(gateway.wait(), 15)
+    with tempfile.TemporaryDirectory(prefix="civic311-bench-intake-") as logs:
+        gateway = start_service("civic311_intake", settings, Path(logs), POSTS_PER_MINUTE="0")
+        try:
+            await wait_ready(gateway)
+            ceiling = await asyncio.to_thread(
+                run_wrk, f"{gateway.url}/health/live", seconds=SECONDS, connections=CONNECTIONS
+            )
+            before = await _created(pool)
+            posts = await asyncio.to_thread(
+                run_wrk,
+                f"{gateway.url}/open311/v2/requests.json",
+                seconds=SECONDS,
+                connections=CONNECTIONS,
+                lua=form_post_script(_request_body(api_key)),
+            )
+            accepted = (await _created(pool)) - before
+        finally:
+            gateway.stop()
     accepted_per_second = accepted / posts.seconds
     return [
         Figure(

@@ -16,32 +16,26 @@ its breach watch), so its consumer sees twice the offered rate.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from uuid import uuid4
 
 import asyncpg
-import httpx
-import nats
 from nats.js import JetStreamContext
 
 from bench.http_load import Connections, form_post, offer
 from bench.report import Figure, table
+from bench.services import Isolated, bench_settings, isolated, start_service, wait_ready
 from civic311_backbone.contracts import Actor, Location, RequestCreated
-from civic311_backbone.embedded.ports import free_port
-from civic311_backbone.relay.jetstream import dead_letter_stream
 from civic311_backbone.settings import BackboneSettings
-from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
 from civic311_backbone.testing.servers import nats_url, postgres_url
 from civic311_intake.access import issue_api_key
 from civic311_intake.tables import migrate_intake
@@ -88,35 +82,6 @@ def decision_rate(settings: RoutingSettings, count: int = SAMPLE_DECISIONS) -> f
     return count / (time.perf_counter() - started)
 
 
-def _start(module: str, env: dict[str, str], logs: Path, port: int | None = None) -> subprocess.Popen[bytes]:
-    http_port = str(port or free_port())
-    log = (logs / f"{module.rsplit('.', 1)[-1]}.log").open("ab")
-    return subprocess.Popen(
-        [sys.executable, "-m", module],
-        env={**os.environ, **env, "HTTP_HOST": "127.0.0.1", "HTTP_PORT": http_port},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
-def _cpu_seconds(process: subprocess.Popen[bytes]) -> float:
-    """CPU time (user + system) the process has used so far; 0 where /proc is not there."""
-    try:
-        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 async def _assigned_count(pool: asyncpg.Pool) -> int:
     return int(await pool.fetchval("SELECT count(*) FROM events WHERE event_type = 'Assigned'"))
 
@@ -161,17 +126,6 @@ async def _offer(connections: Connections, reports: Sequence[bytes], rate: float
     return len(reports), went_out
 
 
-async def _gateway_ready(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    async with httpx.AsyncClient() as client:
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.TransportError):
-                if (await client.get(f"{url}/health/ready")).status_code == 200:
-                    return
-            await asyncio.sleep(0.2)
-    raise RuntimeError("the gateway was not ready in time")
-
-
 async def _latencies_ms(pool: asyncpg.Pool, since: datetime) -> list[float]:
     rows = await pool.fetch(
         """SELECT extract(epoch FROM a.recorded_at - c.recorded_at) * 1000 AS ms
@@ -210,64 +164,57 @@ def _percentile(values: Sequence[float], share: float) -> float:
 
 
 async def routing_figures(
-    store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings, js: JetStreamContext
+    bench: Isolated, settings: BackboneSettings
 ) -> tuple[list[Figure], dict[str, object]]:
-    """Both routing figures; `store` and `pool` are on a fresh schema of their own."""
+    """Both routing figures, in `bench`'s schema and stream (which `settings` names)."""
+    pool = bench.pool
     rate = float(os.environ.get("BENCH_ROUTING_RATE", "200"))
     seconds = float(os.environ.get("BENCH_ROUTING_SECONDS", "25"))
     routing_settings = RoutingSettings(**settings.model_dump())
     print("routing decisions ...", file=sys.stderr)
     decisions = decision_rate(routing_settings)
-    types = build_router(routing_settings).catalogue.types
+    fileable = _fileable(build_router(routing_settings).catalogue.types)
 
-    env = {
-        "DATABASE_URL": str(settings.database_url),
-        "DATABASE_SCHEMA": settings.database_schema,
-        "NATS_URL": settings.nats_url,
-        "STREAM_NAME": settings.stream_name,
-        "SUBJECT_PREFIX": settings.subject_prefix,
-        "LOG_FORMAT": "json",
-        "LOG_LEVEL": "WARNING",
-    }
     logs = Path(tempfile.mkdtemp(prefix="civic311-bench-routing-"))
     async with pool.acquire() as conn:
         await migrate_intake(conn)
     api_key = await issue_api_key(pool, issued_to="routing bench")
-    port = free_port()
-    processes = [_start(m, env, logs) for m in ("civic311_backbone.relay", "civic311_routing")]
-    processes.append(_start("civic311_intake", {**env, "POSTS_PER_MINUTE": "0"}, logs, port=port))
-    fileable = _fileable(types)
-    host = f"127.0.0.1:{port}"
-    warm_reports = _reports(20, fileable, api_key, host)
-    reports = _reports(int(rate * seconds), fileable, api_key, host)
-    connections = Connections("127.0.0.1", port, 32)
+    services = [
+        start_service("civic311_backbone.relay", settings, logs),
+        start_service("civic311_routing", settings, logs),
+        start_service("civic311_intake", settings, logs, POSTS_PER_MINUTE="0"),
+    ]
+    gateway = urlsplit(services[-1].url)
+    assert gateway.hostname is not None and gateway.port is not None
+    warm_reports = _reports(20, fileable, api_key, gateway.netloc)
+    reports = _reports(int(rate * seconds), fileable, api_key, gateway.netloc)
+    connections = Connections(gateway.hostname, gateway.port, 32)
     try:
         print(
             f"routing under load: {rate:g} reports/s POSTed to the gateway for {seconds:g} s (logs in {logs}) ...",
             file=sys.stderr,
         )
-        await _gateway_ready(f"http://{host}")
+        await wait_ready(*services)
         await connections.open()
         warm, _ = await _offer(connections, warm_reports, 20)  # until every process is up and subscribed
         await _wait_assigned(pool, warm, timeout=60)
         since = datetime.now(UTC)
-        cpu_before = [_cpu_seconds(p) for p in processes]
+        cpu_before = [service.cpu_seconds() for service in services]
         offered, offered_rate = await _offer(connections, reports, rate)
         await _wait_assigned(pool, warm + offered, timeout=120)
         relay_cpu, routing_cpu, _ = (
-            (_cpu_seconds(p) - before) * 1000 / offered
-            for p, before in zip(processes, cpu_before, strict=True)
+            (service.cpu_seconds() - before) * 1000 / offered
+            for service, before in zip(services, cpu_before, strict=True)
         )
-        for process in processes:
-            if process.poll() is not None:
-                raise RuntimeError(f"a process exited early: see {logs}")
+        if any(service.process.poll() is not None for service in services):
+            raise RuntimeError(f"a process exited early: see {logs}")
     finally:
         await connections.close()
-        for process in processes:
-            _stop(process)
+        for service in services:
+            service.stop()
     latencies = await _latencies_ms(pool, since)
     p50, p99 = _percentile(latencies, 0.50), _percentile(latencies, 0.99)
-    relay_lags = await _relay_lags_ms(js, settings.stream_name, pool, since)
+    relay_lags = await _relay_lags_ms(bench.nats.jetstream(), settings.stream_name, pool, since)
     relay_p50, relay_p99 = _percentile(relay_lags, 0.50), _percentile(relay_lags, 0.99)
     load = f"{rate:g}/s offered"
     figures = [
@@ -310,34 +257,12 @@ async def measure_routing(settings: BackboneSettings) -> tuple[list[Figure], dic
             "subject_prefix": f"{settings.subject_prefix}routing",
         }
     )
-    pool = await create_pool(own, application_name="civic311-bench-routing")
-    client = await nats.connect(own.nats_servers)
-    try:
-        async with pool.acquire() as conn:
-            await migrate(conn)
-        store = EventStore(pool, notify_channel=notify_channel(own))
-        figures = await routing_figures(store, pool, own, client.jetstream())
-        await store.drain()
-        return figures
-    finally:
-        await pool.execute(f'DROP SCHEMA "{own.database_schema}" CASCADE')
-        await pool.close()
-        for stream in (own.stream_name, dead_letter_stream(own)):
-            with contextlib.suppress(Exception):
-                await client.jetstream().delete_stream(stream)
-        await client.close()
+    async with isolated(own, pool_name="civic311-bench-routing") as bench:
+        return await routing_figures(bench, own)
 
 
 async def _standalone(database_url: str, nats_server: str) -> int:
-    tag = uuid4().hex[:8]
-    settings = BackboneSettings(
-        database_url=database_url,
-        nats_url=nats_server,
-        database_schema=f"bench_{tag}",
-        stream_name=f"BENCH_{tag}",
-        subject_prefix=f"bench{tag}",
-    )
-    figures, parameters = await measure_routing(settings)
+    figures, parameters = await measure_routing(bench_settings(database_url, nats_server))
     print(table(figures))
     print(json.dumps(parameters, indent=2))
     return 0
