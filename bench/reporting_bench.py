@@ -134,7 +134,7 @@ async def _rebuild(
     """Seconds for the replay (to `until`) plus the SLA report as of `as_of`; and the requests folded.
     The replay reads as `civic311 report` does: only the payload fields the fold needs."""
     started = time.perf_counter()
-    states = await replay_states(store, until=until, pool=pool)
+    states = await replay_states(store, until=until, narrow=True)
     sla_report(states, as_of=as_of, profile=DEFAULT_PROFILE)
     return time.perf_counter() - started, len(states)
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
+from typing import Literal
 
 import asyncpg
 import pytest
@@ -173,3 +175,28 @@ async def test_the_same_append_racing_itself_is_stored_once_and_both_succeed(
         )
         assert first == second
         assert await pool.fetchval("SELECT count(*) FROM events WHERE stream_id = $1", stream) == 1
+
+
+async def test_payload_fields_are_cut_out_in_the_database_up_to_an_instant(store: EventStore) -> None:
+    stream = new_stream_id()
+    await store.append(stream, [request_created(), status_updated("on the way")], expected_version=0)
+    events = await store.read_stream(stream)
+    fields: dict[str, Literal["text", "json"]] = {
+        "service_code": "text",
+        "location": "json",
+        "status": "text",
+    }
+
+    rows = [r async for page in store.read_payload_fields(fields, page_size=1) for r in page]
+    first_only = [
+        r async for page in store.read_payload_fields(fields, until=events[0].occurred_at) for r in page
+    ]
+
+    assert [(r["event_type"], r["service_code"], r["status"]) for r in rows] == [
+        ("RequestCreated", events[0].payload["service_code"], None),
+        ("StatusUpdated", None, "in_progress"),
+    ]
+    assert json.loads(rows[0]["location"]) == events[0].payload["location"]
+    assert len(first_only) == 1
+    with pytest.raises(ValueError, match="payload field"):
+        [r async for page in store.read_payload_fields({"x; DROP TABLE events": "text"}) for r in page]

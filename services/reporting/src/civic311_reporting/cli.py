@@ -64,12 +64,12 @@ async def _replay(
 ) -> dict[str, RequestState]:
     """The replay, telling `progress` how many of the events to fold are folded (counted first)."""
     if progress is None:
-        return await replay_states(store, until=until, pool=pool)
+        return await replay_states(store, until=until, narrow=True)
     total = int(await pool.fetchval(_COUNT, until))
     tell = progress
     tell(Step("replay", 0, total, "events"))
     return await replay_states(
-        store, until=until, pool=pool, progress=lambda n: tell(Step("replay", n, total, "events"))
+        store, until=until, narrow=True, progress=lambda n: tell(Step("replay", n, total, "events"))
     )
 
 
