@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
-from typing import Literal
+from datetime import datetime, timedelta
 
 import asyncpg
 import pytest
 
 from civic311_backbone.contracts import RequestCreated, from_record
-from civic311_backbone.store import EventIdReused, EventStore, WrongExpectedVersion, migrate
+from civic311_backbone.store import (
+    EventIdReused,
+    EventStore,
+    PayloadFieldKind,
+    WrongExpectedVersion,
+    migrate,
+)
 from civic311_backbone.testing.factories import new_stream_id, request_created, status_updated
 
 
@@ -181,9 +186,11 @@ async def test_payload_fields_are_cut_out_in_the_database_up_to_an_instant(store
     stream = new_stream_id()
     await store.append(stream, [request_created(), status_updated("on the way")], expected_version=0)
     events = await store.read_stream(stream)
-    fields: dict[str, Literal["text", "json"]] = {
+    fields: dict[str, PayloadFieldKind] = {
         "service_code": "text",
         "location": "json",
+        "location.lat": "text",
+        "location.nowhere": "text",
         "status": "text",
     }
 
@@ -197,6 +204,11 @@ async def test_payload_fields_are_cut_out_in_the_database_up_to_an_instant(store
         ("StatusUpdated", None, "in_progress"),
     ]
     assert json.loads(rows[0]["location"]) == events[0].payload["location"]
+    assert float(rows[0]["location.lat"]) == events[0].payload["location"]["lat"]
+    assert rows[0]["location.nowhere"] is None
+    assert datetime.fromisoformat(rows[0]["occurred_at"]) == events[0].occurred_at
+    assert (rows[1]["location"], rows[1]["location.lat"]) == (None, None)
     assert len(first_only) == 1
-    with pytest.raises(ValueError, match="payload field"):
-        [r async for page in store.read_payload_fields({"x; DROP TABLE events": "text"}) for r in page]
+    for bad in ("x; DROP TABLE events", "location.", "location..lat", "Location"):
+        with pytest.raises(ValueError, match="payload field"):
+            [r async for page in store.read_payload_fields({bad: "text"}) for r in page]

@@ -75,7 +75,7 @@ def sla_report(states: Mapping[str, RequestState], *, as_of: datetime, profile: 
         ageing=counted.ageing,
         weekly=counted.weekly(),
         channels=dict(counted.channels.most_common()),
-        cost_by_department=dict(sorted(counted.cost_by_department.items())),
-        cost_by_type=dict(sorted(counted.cost_by_type.items())),
+        cost_by_department=counted.costs("department"),
+        cost_by_type=counted.costs("type"),
         hotspots=counted.hotspots(profile.cell_degrees),
     )

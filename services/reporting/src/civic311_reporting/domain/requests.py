@@ -1,18 +1,24 @@
-"""Current state of every service request: a fold over its events."""
+"""Current state of every service request: a fold over its events.
+
+Each event type has a step, which takes the request's state, when the event occurred and the payload
+values the fold reads of that type, in the order `READS` names them. `apply` takes them out of a whole
+payload; a replay can instead have the database cut out just those values (`replay.py`) and call the
+same steps: one fold, two ways in.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from civic311_reporting.domain.facts import Fact
 
 
 @dataclass(slots=True)
 class RequestState:
-    """What is known of one request now. Built only by `apply`."""
+    """What is known of one request now. Built only by the steps below."""
 
     stream_id: str
     tracking_number: str | None = None
@@ -44,50 +50,127 @@ class RequestState:
         return max(self.assignments - 1, 0)
 
 
-def _instant(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) else None
+def _created(
+    state: RequestState,
+    occurred_at: datetime,
+    tracking_number: str | None,
+    service_code: str | None,
+    channel: str | None,
+    external_id: str | None,
+    lat: float | str | None,
+    long: float | str | None,
+) -> None:
+    state.tracking_number, state.service_code, state.channel = tracking_number, service_code, channel
+    state.external_id = external_id
+    # A number comes as a JSON number or as its text (a narrow replay's); amounts also as decimal text.
+    state.lat = None if lat is None else float(lat)
+    state.long = None if long is None else float(long)
+    state.created_at = occurred_at
 
 
-def _add_cost(state: RequestState, cost: dict[str, Any] | None) -> None:
-    if cost:
-        state.labour_hours += float(cost.get("labour_hours") or 0)
-        state.materials += float(cost.get("materials") or 0)
+def _assigned(
+    state: RequestState,
+    occurred_at: datetime | None,
+    department: str | None,
+    queue: str | None,
+    due_at: str | None,
+    clock: str | None,
+    district: str | None,
+) -> None:
+    due = datetime.fromisoformat(due_at) if due_at else None
+    if due is None and clock == "continued":
+        due = state.due_at
+    state.department, state.queue, state.due_at = department, queue, due
+    state.district = district or state.district  # a transfer need not repeat it
+    state.assignments += 1
+
+
+def _status_updated(
+    state: RequestState, occurred_at: datetime | None, status: str | None, hours: Any, materials: Any
+) -> None:
+    state.status = status or state.status
+    if state.status == "reopened":
+        state.reopened += 1
+        state.closed_at = state.resolution = state.duplicate_of = None
+    state.labour_hours += float(hours) if hours else 0.0
+    state.materials += float(materials) if materials else 0.0
+
+
+def _closed(
+    state: RequestState,
+    occurred_at: datetime,
+    resolution: str | None,
+    duplicate_of: str | None,
+    hours: Any,
+    materials: Any,
+) -> None:
+    state.status = "closed"
+    state.closed_at = occurred_at
+    state.resolution, state.duplicate_of = resolution, duplicate_of
+    state.labour_hours += float(hours) if hours else 0.0
+    state.materials += float(materials) if materials else 0.0
+
+
+class Step(NamedTuple):
+    """How one event type is folded: `fold(state, occurred_at, *values)`, with the payload values it
+    takes (`reads`: each a path into the payload; a string comes as it is, a number may come as its
+    text) and whether it reads when the event occurred (`timed`; if not, it may be None)."""
+
+    fold: Callable[..., None]
+    reads: tuple[str, ...]
+    timed: bool
+
+
+STEPS: dict[str, Step] = {
+    "RequestCreated": Step(
+        _created,
+        ("tracking_number", "service_code", "channel", "external_id", "location.lat", "location.long"),
+        timed=True,
+    ),
+    "Assigned": Step(
+        _assigned,
+        ("department", "queue", "due_at", "clock", "district"),
+        timed=False,
+    ),
+    "StatusUpdated": Step(
+        _status_updated,
+        ("status", "cost.labour_hours", "cost.materials"),
+        timed=False,
+    ),
+    "Closed": Step(
+        _closed,
+        (
+            "resolution",
+            "duplicate_of",
+            "cost.labour_hours",
+            "cost.materials",
+        ),
+        timed=True,
+    ),
+}
+
+
+def state_of(states: dict[str, RequestState], stream_id: str) -> RequestState:
+    """The request's state, begun if this is the first event seen of it (which need not be its creation)."""
+    state = states.get(stream_id)
+    if state is None:
+        state = states[stream_id] = RequestState(stream_id)
+    return state
+
+
+def _value(payload: dict[str, Any], path: str) -> Any:
+    value: Any = payload
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
 
 
 def apply(states: dict[str, RequestState], fact: Fact) -> RequestState:
     """Fold one event into the states. Tolerates a stream whose events arrive before its creation."""
-    state = states.get(fact.stream_id)
-    if state is None:
-        state = states[fact.stream_id] = RequestState(fact.stream_id)
-    p = fact.payload
-    kind = fact.event_type
-    if kind == "RequestCreated":
-        location = p.get("location") or {}
-        state.tracking_number = p.get("tracking_number")
-        state.service_code = p.get("service_code")
-        state.channel = p.get("channel")
-        state.lat, state.long = location.get("lat"), location.get("long")
-        state.created_at = fact.occurred_at
-        state.external_id = p.get("external_id")
-    elif kind == "Assigned":
-        due_at = _instant(p.get("due_at"))
-        if due_at is None and p.get("clock") == "continued":
-            due_at = state.due_at
-        state.department, state.queue, state.due_at = p.get("department"), p.get("queue"), due_at
-        state.district = p.get("district") or state.district  # a transfer need not repeat it
-        state.assignments += 1
-    elif kind == "StatusUpdated":
-        state.status = p.get("status") or state.status
-        if state.status == "reopened":
-            state.reopened += 1
-            state.closed_at = state.resolution = state.duplicate_of = None
-        _add_cost(state, p.get("cost"))
-    elif kind == "Closed":
-        state.status = "closed"
-        state.closed_at = fact.occurred_at
-        state.resolution = p.get("resolution")
-        state.duplicate_of = p.get("duplicate_of")
-        _add_cost(state, p.get("cost"))
+    state = state_of(states, fact.stream_id)
+    step = STEPS.get(fact.event_type)
+    if step is not None:
+        step.fold(state, fact.occurred_at, *(_value(fact.payload, path) for path in step.reads))
     return state
 
 

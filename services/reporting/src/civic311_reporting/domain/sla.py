@@ -12,14 +12,15 @@ from civic311_reporting.domain.requests import RequestState
 from civic311_reporting.domain.verdict import is_overdue, on_time
 
 Key = Callable[[RequestState], str]
+UNASSIGNED, UNKNOWN_TYPE = "(unassigned)", "(unknown)"
 
 
 def by_department(state: RequestState) -> str:
-    return state.department or "(unassigned)"
+    return state.department or UNASSIGNED
 
 
 def by_type(state: RequestState) -> str:
-    return state.service_code or "(unknown)"
+    return state.service_code or UNKNOWN_TYPE
 
 
 def percentile(sorted_values: list[float], share: float) -> float | None:

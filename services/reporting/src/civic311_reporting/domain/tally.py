@@ -17,7 +17,7 @@ from typing import Literal
 
 from civic311_reporting.domain.profile import ReportProfile
 from civic311_reporting.domain.requests import RequestState
-from civic311_reporting.domain.sla import SlaRow, by_department, by_type, count, merged
+from civic311_reporting.domain.sla import UNASSIGNED, UNKNOWN_TYPE, SlaRow, count, merged
 from civic311_reporting.domain.trends import AGEING_BUCKETS
 
 Pair = tuple[str, str]
@@ -34,8 +34,7 @@ class Tally:
     created_weeks: Counter[int] = field(default_factory=Counter)
     closed_weeks: Counter[int] = field(default_factory=Counter)
     channels: Counter[str] = field(default_factory=Counter)
-    cost_by_department: dict[str, tuple[float, float]] = field(default_factory=dict)
-    cost_by_type: dict[str, tuple[float, float]] = field(default_factory=dict)
+    pair_costs: dict[Pair, list[float]] = field(default_factory=dict)  # [labour hours, materials]
     cells: Counter[tuple[int, int]] = field(default_factory=Counter)
 
     def rows(self, group: Literal["department", "type", "department/type"]) -> list[SlaRow]:
@@ -45,6 +44,15 @@ class Tally:
             name = department if group == "department" else code if group == "type" else row.group
             groups.setdefault(name, []).append(row)
         return [merged(name, groups[name]) for name in sorted(groups)]
+
+    def costs(self, group: Literal["department", "type"]) -> dict[str, tuple[float, float]]:
+        """(labour hours, materials) by department or by type, in group order."""
+        totals: dict[str, tuple[float, float]] = {}
+        for (department, code), (hours, materials) in self.pair_costs.items():
+            name = department if group == "department" else code
+            before = totals.get(name, (0.0, 0.0))
+            totals[name] = (before[0] + hours, before[1] + materials)
+        return dict(sorted(totals.items()))
 
     def weekly(self) -> list[tuple[str, int, int]]:
         weeks = sorted(self.created_weeks.keys() | self.closed_weeks.keys())
@@ -73,18 +81,23 @@ def tally(states: Iterable[RequestState], *, as_of: datetime, profile: ReportPro
     report's inner loop)."""
     result = Tally()
     judged_at, cell = profile.judged_at(as_of), profile.cell_degrees
-    pairs, created_weeks, closed_weeks = result.pairs, result.created_weeks, result.closed_weeks
+    pairs, pair_costs, created_weeks, closed_weeks = (
+        result.pairs,
+        result.pair_costs,
+        result.created_weeks,
+        result.closed_weeks,
+    )
     channels, cells = result.channels, result.cells
-    cost_by_department, cost_by_type = result.cost_by_department, result.cost_by_type
     duplicates = untimed = 0
     for state in states:
         created = state.created_at
         if created is None or created > as_of:
             continue
-        department, code = by_department(state), by_type(state)
-        row = pairs.get((department, code))
+        pair = (state.department or UNASSIGNED, state.service_code or UNKNOWN_TYPE)
+        row = pairs.get(pair)
         if row is None:
-            row = pairs[(department, code)] = SlaRow(f"{department} / {code}")
+            row = pairs[pair] = SlaRow(f"{pair[0]} / {pair[1]}")
+            pair_costs[pair] = [0.0, 0.0]
         count(row, state, as_of=as_of, judged_at=judged_at, profile=profile)
         duplicates += state.resolution == "duplicate"
         untimed += state.due_at is None
@@ -98,11 +111,10 @@ def tally(states: Iterable[RequestState], *, as_of: datetime, profile: ReportPro
             _age(result, created, as_of)
         channel = state.channel or "(unknown)"
         channels[channel] = channels.get(channel, 0) + 1
-        hours, materials = state.labour_hours, state.materials
-        before = cost_by_department.get(department, (0.0, 0.0))
-        cost_by_department[department] = (before[0] + hours, before[1] + materials)
-        before = cost_by_type.get(code, (0.0, 0.0))
-        cost_by_type[code] = (before[0] + hours, before[1] + materials)
+        if state.labour_hours or state.materials:
+            costs = pair_costs[pair]
+            costs[0] += state.labour_hours
+            costs[1] += state.materials
         if state.lat is not None and state.long is not None:
             spot = (math.floor(state.lat / cell), math.floor(state.long / cell))
             cells[spot] = cells.get(spot, 0) + 1
