@@ -33,7 +33,16 @@ from nats.js import JetStreamContext
 
 from bench.http_load import Connections, form_post, offer
 from bench.report import Figure, table
-from bench.services import Isolated, bench_settings, isolated, start_service, wait_ready
+from bench.services import (
+    Isolated,
+    Service,
+    bench_settings,
+    isolated,
+    machine_busy_seconds,
+    named_cpu_seconds,
+    start_service,
+    wait_ready,
+)
 from civic311_backbone.contracts import Actor, Location, RequestCreated
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.testing.servers import nats_url, postgres_url
@@ -159,6 +168,16 @@ async def _relay_lags_ms(
     return sorted(lags)
 
 
+def _cpu_seconds(services: Sequence[Service]) -> list[float]:
+    """CPU seconds so far: each service, PostgreSQL, the NATS server, and the whole machine."""
+    return [
+        *(service.cpu_seconds() for service in services),
+        named_cpu_seconds("postgres"),
+        named_cpu_seconds("nats-server"),
+        machine_busy_seconds(),
+    ]
+
+
 def _percentile(values: Sequence[float], share: float) -> float:
     return values[min(len(values) - 1, round(share * (len(values) - 1)))]
 
@@ -199,12 +218,12 @@ async def routing_figures(
         warm, _ = await _offer(connections, warm_reports, 20)  # until every process is up and subscribed
         await _wait_assigned(pool, warm, timeout=60)
         since = datetime.now(UTC)
-        cpu_before = [service.cpu_seconds() for service in services]
+        cpu_before = _cpu_seconds(services)
         offered, offered_rate = await _offer(connections, reports, rate)
         await _wait_assigned(pool, warm + offered, timeout=120)
-        relay_cpu, routing_cpu, _ = (
-            (service.cpu_seconds() - before) * 1000 / offered
-            for service, before in zip(services, cpu_before, strict=True)
+        relay_cpu, routing_cpu, gateway_cpu, postgres_cpu, nats_cpu, machine_cpu = (
+            (after - before) * 1000 / offered
+            for after, before in zip(_cpu_seconds(services), cpu_before, strict=True)
         )
         if any(service.process.poll() is not None for service in services):
             raise RuntimeError(f"a process exited early: see {logs}")
@@ -231,6 +250,10 @@ async def routing_figures(
         "routing_p99_under_100_ms": p99 < LATENCY_TARGET_MS,
         "routing_cpu_ms_per_request": round(routing_cpu, 2),
         "routing_relay_cpu_ms_per_request": round(relay_cpu, 2),
+        "routing_gateway_cpu_ms_per_request": round(gateway_cpu, 2),
+        "routing_postgres_cpu_ms_per_request": round(postgres_cpu, 2),
+        "routing_nats_cpu_ms_per_request": round(nats_cpu, 2),
+        "routing_machine_cpu_ms_per_request": round(machine_cpu, 2),
         "routing_relay_share_p50_ms": round(relay_p50, 1),
         "routing_relay_share_p99_ms": round(relay_p99, 1),
         "routing_load_path": "Open311 POSTs to the gateway at the offered rate (open loop); gateway, relay "
@@ -242,7 +265,8 @@ async def routing_figures(
         f"(Open311 POSTs to the gateway; gateway, relay and routing as processes); "
         f"p99 < {LATENCY_TARGET_MS:g} ms: {'yes' if p99 < LATENCY_TARGET_MS else 'NO'}; of which store -> "
         f"JetStream (relay) p50 {relay_p50:.1f} ms, p99 {relay_p99:.1f} ms; CPU per request: routing "
-        f"{routing_cpu:.2f} ms, relay {relay_cpu:.2f} ms",
+        f"{routing_cpu:.2f} ms, relay {relay_cpu:.2f} ms, gateway {gateway_cpu:.2f} ms, PostgreSQL "
+        f"{postgres_cpu:.2f} ms, NATS {nats_cpu:.2f} ms; the whole machine {machine_cpu:.2f} ms",
         file=sys.stderr,
     )
     return figures, parameters

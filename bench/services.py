@@ -69,6 +69,35 @@ async def isolated(settings: BackboneSettings, *, pool_name: str) -> AsyncIterat
         await client.close()
 
 
+def process_cpu_seconds(pid: int | str) -> float:
+    """CPU time (user + system) a process has used so far; 0 where /proc is not there (or it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def named_cpu_seconds(name: str) -> float:
+    """CPU time of every process on this machine by that name (PostgreSQL's backends and helpers, say)."""
+    total = 0.0
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        with contextlib.suppress(OSError):
+            if comm.read_text().strip() == name:
+                total += process_cpu_seconds(comm.parent.name)
+    return total
+
+
+def machine_busy_seconds() -> float:
+    """CPU time this machine's cores have spent busy so far (all processes); 0 without /proc."""
+    try:
+        fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0.0
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass(frozen=True)
 class Service:
     module: str
@@ -77,11 +106,7 @@ class Service:
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) the process has used so far; 0 where /proc is not there."""
-        try:
-            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu_seconds(self.process.pid)
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)

@@ -79,6 +79,33 @@ async def test_handler_that_raises_gets_the_message_again(
     assert processed == 1
 
 
+async def test_an_idempotent_handler_runs_without_a_transaction_or_a_processed_record(
+    store: EventStore,
+    pool: asyncpg.Pool,
+    settings: BackboneSettings,
+    nats_client: NatsClient,
+    broker: NatsBroker,
+) -> None:
+    in_transaction: list[bool] = []
+
+    async def upsert(envelope: Envelope[Any], conn: asyncpg.Connection) -> None:
+        in_transaction.append(conn.is_in_transaction())
+        await record_effect(envelope, conn)
+
+    spec = ConsumerSpec(name="upserting", handler=upsert, idempotent=True)
+    await _start(broker, EventConsumer(spec=spec, pool=pool, store=store, settings=settings))
+    await _publish(nats_client, settings, await _stored_event(store))
+
+    await eventually(lambda: effect_count(pool), until=lambda n: n == 1)
+    assert in_transaction == [False]
+    assert await pool.fetchval("SELECT count(*) FROM processed_events WHERE consumer = 'upserting'") == 0
+    info = await eventually(
+        lambda: nats_client.jetstream().consumer_info(settings.stream_name, "upserting"),
+        until=lambda i: i.num_ack_pending == 0,
+    )
+    assert info.num_pending == 0
+
+
 async def test_message_that_always_fails_is_parked_on_the_dead_letter_subject(
     store: EventStore,
     pool: asyncpg.Pool,

@@ -6,7 +6,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
-from civic311_backbone.contracts import Actor, Assigned, Closed, Envelope, Payload, StatusUpdated
+from civic311_backbone.contracts import (
+    Actor,
+    Assigned,
+    Closed,
+    Envelope,
+    Location,
+    Payload,
+    RequestCreated,
+    StatusUpdated,
+)
 from civic311_routing.domain.breach import (
     Watch,
     breach_warning,
@@ -156,6 +165,21 @@ def test_the_watcher_is_woken_only_by_what_can_bring_a_warning_forward() -> None
     never = warning_moment(_event(3, Closed(resolution="resolved")), lead=LEAD)
     assert never is not None and never > DUE + timedelta(days=365 * 1000)
     assert warning_moment(_event(3, StatusUpdated(status="in_progress")), lead=LEAD) == never
+    assert (
+        warning_moment(
+            _event(
+                1,
+                RequestCreated(
+                    tracking_number="T-1",
+                    service_code="POTHOLE",
+                    location=Location(lat=42.36, long=-71.06),
+                    channel="web",
+                ),
+            ),
+            lead=LEAD,
+        )
+        == never
+    )
 
 
 def test_only_what_can_change_a_watch_is_looked_at() -> None:

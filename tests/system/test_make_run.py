@@ -4,6 +4,7 @@ on Ctrl-C, and the next run finds the earlier data."""
 
 from __future__ import annotations
 
+import json
 import signal
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import asyncpg
 import nats
 import pytest
 
-from civic311_backbone.store import EventStore
+from civic311_backbone.store import EventStore, NewEvent
 from civic311_backbone.testing.factories import new_stream_id, request_created
 from tests.backbone.jetstream_reading import stream_event_ids
 from tests.embedded.processes import Spawned, wait_all_gone
@@ -41,9 +42,15 @@ def stop_system(run: Spawned) -> None:
     wait_all_gone(everything)
 
 
-async def processed_by(pool: asyncpg.Pool, event_id: object) -> set[str]:
-    rows = await pool.fetch("SELECT consumer FROM processed_events WHERE event_id = $1", event_id)
-    return {r["consumer"] for r in rows}
+async def processed_by(pool: asyncpg.Pool, event: NewEvent) -> set[str]:
+    """The consumers that have handled the event: by their processed-event records, and the gateway's
+    request index (idempotent, it keeps none) by the event's request being in it."""
+    rows = await pool.fetch("SELECT consumer FROM processed_events WHERE event_id = $1", event.event_id)
+    indexed = await pool.fetchval(
+        "SELECT count(*) FROM request_index WHERE tracking_number = $1",
+        json.loads(event.payload)["tracking_number"],
+    )
+    return {r["consumer"] for r in rows} | ({"intake-index"} if indexed else set())
 
 
 async def published_ids(nats_url: str) -> list[str]:
@@ -64,9 +71,7 @@ async def test_whole_system_runs_on_embedded_servers_and_keeps_its_data(tmp_path
         created = request_created()
         await store.append(new_stream_id(), [created], expected_version=0)
 
-        await eventually(
-            lambda: processed_by(pool, created.event_id), until=lambda s: s == set(CONSUMERS), timeout=30
-        )
+        await eventually(lambda: processed_by(pool, created), until=lambda s: s == set(CONSUMERS), timeout=30)
         assert (await published_ids(nats_url)).count(str(created.event_id)) == 1
         await store.drain()
         await pool.close()
@@ -77,14 +82,14 @@ async def test_whole_system_runs_on_embedded_servers_and_keeps_its_data(tmp_path
     try:
         assert demo_again == demo, "the demo credentials are kept in the data folder"
         pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
-        assert await processed_by(pool, created.event_id) == set(CONSUMERS)
+        assert await processed_by(pool, created) == set(CONSUMERS)
         assert await pool.fetchval("SELECT count(*) FROM events WHERE event_id = $1", created.event_id) == 1
         # The bus kept its stream; a new event is published once, the old one not again.
         later = request_created()
         await EventStore(pool, notify_channel="civic311_events.public").append(
             new_stream_id(), [later], expected_version=0
         )
-        await eventually(lambda: processed_by(pool, later.event_id), until=lambda s: s == set(CONSUMERS))
+        await eventually(lambda: processed_by(pool, later), until=lambda s: s == set(CONSUMERS))
         ids = await published_ids(nats_url)
         assert ids.count(str(later.event_id)) == 1
         assert len(ids) == len(set(ids)), "an event was published again after the restart"

@@ -39,9 +39,10 @@ def routing_handler(router: Router, store: EventStore) -> Handler:
         # and the assignment still holds; the fixed event id keeps the append idempotent.
         stored = await store.append(envelope.stream_id, [event], expected_version=None, conn=conn)
         # The watch follows this assignment in the same transaction, so routing's own Assigned, when
-        # the bus brings it back, needs no transaction of its own (`is_own_assignment`).
+        # the bus brings it back, needs no transaction of its own (`is_own_assignment`). Its envelope
+        # is built from values already checked, so without validating them again.
         await watch_handler(
-            Envelope[Any](
+            Envelope[Any].model_construct(
                 event_id=event.event_id,
                 stream_id=envelope.stream_id,
                 stream_version=stored.stream_version,

@@ -30,6 +30,7 @@ LEDGER = "routing_migrations"
 _COLUMNS = "stream_id, version, open, due_at, department, queue, warned, assigned_by, correlation_id"
 _PENDING = "open AND due_at IS NOT NULL AND warned IS DISTINCT FROM 'breached'"
 
+_WATCH_FIELDS = dataclasses.fields(Watch)
 Clock = Callable[[], datetime]
 _NEVER = datetime.max.replace(tzinfo=UTC)
 
@@ -52,8 +53,13 @@ async def save_watch(conn: asyncpg.Connection, watch: Watch) -> None:
         f"""INSERT INTO routing_sla_watch ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (stream_id) DO UPDATE SET version = $2, open = $3, due_at = $4,
                 department = $5, queue = $6, warned = $7, assigned_by = $8, correlation_id = $9""",
-        *dataclasses.astuple(watch),
+        *_values(watch),
     )
+
+
+def _values(watch: Watch) -> tuple[object, ...]:
+    """The watch's fields in column order (not `dataclasses.astuple`, which deep-copies each value)."""
+    return tuple(getattr(watch, field.name) for field in _WATCH_FIELDS)
 
 
 class BreachWatcher:

@@ -2,7 +2,8 @@
 
 A message is acknowledged only after the handler's effect committed. The handler runs inside a
 transaction that also records the event as processed by this consumer, so a redelivery (after a crash
-between commit and ack, say) finds the record and changes nothing. An exception rolls the transaction
+between commit and ack, say) finds the record and changes nothing; a handler whose effect is
+idempotent by itself may go without (`ConsumerSpec.idempotent`). An exception rolls the transaction
 back and asks JetStream to deliver again after a backoff (FastStream's default policy since 0.6 would
 terminate the message instead, so the ack policy is MANUAL and this module decides). After
 `max_attempts` failed deliveries the message is parked on the dead-letter subject with its error.
@@ -68,6 +69,12 @@ class ConsumerSpec:
     already_done: Callable[[Envelope[Any]], bool] | None = None
     """Events whose effect this consumer made itself, in the transaction that appended them (its own
     events coming back over the bus): acknowledged without a transaction of their own."""
+    idempotent: bool = False
+    """The handler's effect is idempotent by itself (an upsert that only ever moves forward, say): no
+    processed-event record is kept and no transaction is opened for it; the handler gets a pooled
+    connection and each of its statements commits on its own. Three round trips and a row fewer per
+    event; use it only where applying an event twice, or two of a stream's events at once in two
+    instances, leaves the same result."""
     lanes: int = 4
     """How many events are handled at once; the events of one stream always in one lane, in order.
     Each lane holds one pooled connection while it handles an event: keep it below DB_POOL_MAX_SIZE."""
@@ -180,6 +187,10 @@ class EventConsumer:
             await msg.ack()
 
     async def _apply(self, envelope: Envelope[Any]) -> bool:
+        if self.spec.idempotent:
+            async with self._pool.acquire() as conn:
+                await self.spec.handler(envelope, conn)
+            return True
         async with self._pool.acquire() as conn, conn.transaction():
             first_time = await conn.fetchval(
                 """INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)

@@ -107,6 +107,10 @@ class Relay:
                 self.status.published += len(page)
                 PUBLISHED.inc(len(page))
                 POSITION.set(position)
+                if len(page) < self._page_size and not self._woken.is_set():
+                    # Caught up: nothing more to read until an append commits and wakes us (or the
+                    # poll interval passes), rather than a read that finds nothing, once per page.
+                    await _wait_any(stop, self._woken, self._poll_interval)
         finally:
             self.status.active = False
             ACTIVE.set(0)

@@ -7,7 +7,6 @@ forward (`stream_version` grows), so an older fold never overwrites a newer one.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import asyncpg
@@ -39,7 +38,12 @@ async def refresh_entry(conn: asyncpg.Connection, store: EventStore, stream_id: 
     records = await store.read_stream(stream_id, conn=conn)
     if not records:
         return None
-    entry = index_entry([from_record(r) for r in records], stream_version=records[-1].stream_version)
+    return await write_entry(conn, [from_record(r) for r in records])
+
+
+async def write_entry(conn: asyncpg.Connection, events: list[Envelope[Any]]) -> IndexEntry | None:
+    """Fold a request's stream, from its first event, and write its row (unless a newer one is there)."""
+    entry = index_entry(events, stream_version=events[-1].stream_version)
     if entry is None:
         return None
     view = entry.view
@@ -57,14 +61,22 @@ async def refresh_entry(conn: asyncpg.Connection, store: EventStore, stream_id: 
         view.due_at,
         view.requested_at,
         view.updated_at,
-        json.dumps(view.model_dump(mode="json")),
+        view.model_dump_json(),
     )
     return entry
 
 
 def request_indexer(store: EventStore) -> ConsumerSpec:
     async def handle(envelope: Envelope[Any], conn: asyncpg.Connection) -> None:
-        if envelope.stream_id.startswith(STREAM_PREFIX):
+        if not envelope.stream_id.startswith(STREAM_PREFIX):
+            return
+        if envelope.stream_version == 1:
+            # A request's first event is its whole stream so far: nothing to read. Its later events
+            # come after it in the same lane, and each folds the stream again.
+            await write_entry(conn, [envelope])
+        else:
             await refresh_entry(conn, store, envelope.stream_id)
 
-    return ConsumerSpec(name=INDEX_CONSUMER, handler=handle)
+    # A refold only moves a row forward: applying an event twice, or two instances refolding the same
+    # request at once, leaves the newest fold. No processed-event record, no transaction needed.
+    return ConsumerSpec(name=INDEX_CONSUMER, handler=handle, idempotent=True)

@@ -14,7 +14,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from civic311_backbone.contracts import Assigned, Closed, Envelope, SlaWarning, StatusUpdated
+from civic311_backbone.contracts import (
+    Assigned,
+    Closed,
+    Envelope,
+    RequestCreated,
+    SlaWarning,
+    StatusUpdated,
+)
 
 Stage = Literal["approaching", "breached"]
 
@@ -104,13 +111,14 @@ def next_warning_at(watch: Watch, *, lead: timedelta) -> datetime | None:
 
 def warning_moment(event: Envelope[Any], *, lead: timedelta) -> datetime | None:
     """When the watcher should look after this event: None (at once) when it may bring a warning
-    forward; the far future when it can only remove one (a close)."""
+    forward; the far future when it can only remove one (a close) or cannot change a watch (a new
+    request: routing's Assigned of it, when the bus brings that back, names its own moment)."""
     match event.payload:
         case Assigned(due_at=due_at) if due_at is not None:
             return due_at - lead
         case StatusUpdated(status="reopened"):
             return None
-        case Closed() | StatusUpdated():
+        case Closed() | StatusUpdated() | RequestCreated():
             return datetime.max.replace(tzinfo=UTC)
     return None
 
