@@ -93,6 +93,7 @@ async def test_an_idempotent_handler_runs_without_a_transaction_or_a_processed_r
         await record_effect(envelope, conn)
 
     spec = ConsumerSpec(name="upserting", handler=upsert, idempotent=True)
+    assert await effect_count(pool) == 0  # its table made now, not by two connections at once
     await _start(broker, EventConsumer(spec=spec, pool=pool, store=store, settings=settings))
     await _publish(nats_client, settings, await _stored_event(store))
 

@@ -26,7 +26,7 @@ from typing import Any
 import asyncpg
 import structlog
 from faststream import AckPolicy
-from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub
+from faststream.nats import ConsumerConfig, JStream, NatsBroker
 from faststream.nats.annotations import NatsMessage
 from prometheus_client import Counter
 from pydantic import ValidationError
@@ -48,6 +48,9 @@ RETRIED = Counter("civic311_consumer_retried_events", "Deliveries that failed an
 PARKED = Counter(
     "civic311_consumer_parked_events", "Messages parked on the dead-letter subject", ["consumer"]
 )
+
+MAX_ACK_PENDING = 256
+"""Messages a consumer may hold unacknowledged (in its lanes, or waiting for them) at a time."""
 
 Handler = Callable[[Envelope[Any], asyncpg.Connection], Awaitable[None]]
 """Apply one event's effect using the given connection, inside the consumer's transaction."""
@@ -113,8 +116,14 @@ class EventConsumer:
             stream_subjects(self._settings.subject_prefix)[0],
             stream=JStream(self._settings.stream_name, declare=False),
             durable=self.spec.name,
-            pull_sub=PullSub(batch_size=32, timeout=1.0),
-            config=ConsumerConfig(ack_wait=self.spec.ack_wait_seconds, max_deliver=-1),
+            # Pushed, not pulled: a pull consumer asks the server for each handful of messages, which
+            # at a live rate is a request per message (measured: a third more CPU per message). The
+            # queue group lets several instances of a service share the durable consumer; the server
+            # holds back once `max_ack_pending` messages are unacknowledged.
+            queue=self.spec.name,
+            config=ConsumerConfig(
+                ack_wait=self.spec.ack_wait_seconds, max_deliver=-1, max_ack_pending=MAX_ACK_PENDING
+            ),
             ack_policy=AckPolicy.MANUAL,
             title=f"{self.spec.name}: request events",
         )(self._on_message)
@@ -136,13 +145,17 @@ class EventConsumer:
         if self._stopping:
             await msg.nack()  # another instance (or this one, restarted) takes it at once
             return
+        wanted = self.spec.event_types
+        if wanted is not None and isinstance(body, dict) and body.get("event_type") not in wanted:
+            await msg.ack()  # not this consumer's: no need to validate it
+            return
         try:
             # FastStream has parsed the JSON already; anything else is a poison message.
             envelope = from_dict(body) if isinstance(body, dict) else from_wire(msg.body)
         except Exception as error:
             await self._park(msg, error, attempts=_deliveries(msg))
             return
-        if self.spec.event_types is not None and envelope.event_type not in self.spec.event_types:
+        if wanted is not None and envelope.event_type not in wanted:
             await msg.ack()
             return
         # A full lane makes this wait, and with it the pulling of more messages.

@@ -14,6 +14,9 @@ from civic311_backbone.settings import BackboneSettings, HttpSettings
 
 class RelaySettings(BackboneSettings, HttpSettings):
     relay_page_size: int = Field(default=1000, ge=1, le=10000, description="Events published per batch.")
+    relay_linger_ms: float = Field(
+        default=3.0, ge=0, le=1000, description="How long a wake-up waits for more appends to publish with."
+    )
 
 
 async def wire(resources: Resources) -> Wiring:
@@ -24,6 +27,7 @@ async def wire(resources: Resources) -> Wiring:
         js=resources.broker.connection.jetstream(),
         settings=settings,
         page_size=settings.relay_page_size,
+        linger=settings.relay_linger_ms / 1000,
     )
 
     async def follow_store(stop: asyncio.Event) -> None:

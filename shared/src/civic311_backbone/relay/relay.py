@@ -59,6 +59,7 @@ class Relay:
         page_size: int = 1000,
         poll_interval: float = 1.0,
         ack_timeout: float = 10.0,
+        linger: float = 0.003,
     ) -> None:
         self._store = store
         self._js = js
@@ -67,6 +68,7 @@ class Relay:
         self._page_size = page_size
         self._poll_interval = poll_interval
         self._ack_timeout = ack_timeout
+        self._linger = linger
         self._woken = asyncio.Event()
         self.status = RelayStatus()
 
@@ -97,7 +99,7 @@ class Relay:
                 self._woken.clear()
                 page = await self._store.read_page(after=position, limit=self._page_size)
                 if not page:
-                    await _wait_any(stop, self._woken, self._poll_interval)
+                    await self._wait_for_appends(stop)
                     continue
                 if not await self._publish(page, skip=published_after, stop=stop):
                     return  # stopped while the bus was unreachable; the checkpoint did not move
@@ -110,11 +112,19 @@ class Relay:
                 if len(page) < self._page_size and not self._woken.is_set():
                     # Caught up: nothing more to read until an append commits and wakes us (or the
                     # poll interval passes), rather than a read that finds nothing, once per page.
-                    await _wait_any(stop, self._woken, self._poll_interval)
+                    await self._wait_for_appends(stop)
         finally:
             self.status.active = False
             ACTIVE.set(0)
             await conn.remove_listener(self._store.notify_channel, self._on_notify)
+
+    async def _wait_for_appends(self, stop: asyncio.Event) -> None:
+        """Until an append wakes the relay (or the poll interval passes), then `linger` more: the
+        appends of the next few milliseconds go out in the same page, for one read, one publish
+        round and one checkpoint between them (as a producer's linger does)."""
+        await _wait_any(stop, self._woken, self._poll_interval)
+        if self._linger and self._woken.is_set() and not stop.is_set():
+            await asyncio.sleep(self._linger)
 
     def _on_notify(self, *_: object) -> None:
         self._woken.set()

@@ -12,12 +12,15 @@ from typing import Any
 import asyncpg
 
 from civic311_backbone.consuming import ConsumerSpec
-from civic311_backbone.contracts import Envelope, from_record
+from civic311_backbone.contracts import Envelope, SlaWarning, from_record
+from civic311_backbone.contracts.registry import PAYLOAD_TYPES
 from civic311_backbone.store import EventStore
 from civic311_intake.domain.request_index import IndexEntry, index_entry
 from civic311_intake.domain.tracking import STREAM_PREFIX
 
 INDEX_CONSUMER = "intake-index"
+INDEXED_TYPES = frozenset(PAYLOAD_TYPES) - {SlaWarning.event_type}
+"""Every event type but the internal warnings, which change nothing anyone may see."""
 
 _UPSERT = """
 INSERT INTO request_index (tracking_number, stream_version, service_code, status, stage, department,
@@ -79,4 +82,4 @@ def request_indexer(store: EventStore) -> ConsumerSpec:
 
     # A refold only moves a row forward: applying an event twice, or two instances refolding the same
     # request at once, leaves the newest fold. No processed-event record, no transaction needed.
-    return ConsumerSpec(name=INDEX_CONSUMER, handler=handle, idempotent=True)
+    return ConsumerSpec(name=INDEX_CONSUMER, handler=handle, event_types=INDEXED_TYPES, idempotent=True)
