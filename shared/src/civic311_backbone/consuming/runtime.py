@@ -110,16 +110,15 @@ class EventConsumer:
         self.handled = 0
 
     def subscribe(self, broker: NatsBroker) -> None:
-        """Register the durable pull consumer on the broker (before the broker starts)."""
+        """Register the durable push consumer on the broker (before the broker starts)."""
         self._broker = broker
         broker.subscriber(
             stream_subjects(self._settings.subject_prefix)[0],
             stream=JStream(self._settings.stream_name, declare=False),
-            durable=self.spec.name,
             # Pushed, not pulled: a pull consumer asks the server for each handful of messages, which
             # at a live rate is a request per message (measured: a third more CPU per message). The
-            # queue group lets several instances of a service share the durable consumer; the server
-            # holds back once `max_ack_pending` messages are unacknowledged.
+            # queue group names the durable consumer and lets several instances of a service share
+            # it; the server holds back once `max_ack_pending` messages are unacknowledged.
             queue=self.spec.name,
             config=ConsumerConfig(
                 ack_wait=self.spec.ack_wait_seconds, max_deliver=-1, max_ack_pending=MAX_ACK_PENDING
