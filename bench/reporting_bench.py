@@ -160,11 +160,10 @@ async def reporting_figures(
     now = datetime.now(UTC)
     full_seconds, full_requests = await _rebuild(store, pool, until=None, as_of=now)
 
-    print("reporting: replay to the midpoint ...", file=sys.stderr)
-    as_of_seconds, _ = await _rebuild(store, pool, until=midpoint, as_of=midpoint)
-
     # The events before the instant alone: a copy of them in a schema of their own, searched first
-    # (the store's functions are found in the original schema behind it).
+    # (the store's functions are found in the original schema behind it). Each replay then runs twice,
+    # alternately, and the faster run of each counts: the copy, just written, starts out in the
+    # caches, and the machine's noise is of the order of the difference measured.
     schema = str(await pool.fetchval("SELECT current_schema()"))
     prefix = f"{schema}_prefix"
     await pool.execute(f'CREATE SCHEMA "{prefix}"')
@@ -185,8 +184,15 @@ async def reporting_figures(
         assert prefix_pool is not None
         try:
             prefix_store = EventStore(prefix_pool, notify_channel=store.notify_channel)
-            print("reporting: replay of only the events up to the midpoint ...", file=sys.stderr)
-            prefix_seconds, _ = await _rebuild(prefix_store, prefix_pool, until=midpoint, as_of=midpoint)
+            as_of_runs, prefix_runs = [], []
+            for _ in range(2):
+                print("reporting: replay to the midpoint ...", file=sys.stderr)
+                as_of_runs.append((await _rebuild(store, pool, until=midpoint, as_of=midpoint))[0])
+                print("reporting: replay of only the events up to the midpoint ...", file=sys.stderr)
+                prefix_runs.append(
+                    (await _rebuild(prefix_store, prefix_pool, until=midpoint, as_of=midpoint))[0]
+                )
+            as_of_seconds, prefix_seconds = min(as_of_runs), min(prefix_runs)
         finally:
             await prefix_pool.close()
     finally:
@@ -204,6 +210,8 @@ async def reporting_figures(
         "reporting_events_up_to_as_of": before,
         "reporting_as_of_replay_seconds": round(as_of_seconds, 2),
         "reporting_prefix_replay_seconds": round(prefix_seconds, 2),
+        "reporting_as_of_replay_runs_seconds": [round(t, 2) for t in as_of_runs],
+        "reporting_prefix_replay_runs_seconds": [round(t, 2) for t in prefix_runs],
     }
     figures = [
         Figure(

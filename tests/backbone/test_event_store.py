@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
@@ -167,6 +168,31 @@ async def test_fact_pages_carry_what_projections_fold_up_to_an_instant(store: Ev
     ]
     assert everything[2].payload["public_note"] == "b"
     assert [f.stream_version for f in until_second] == [1, 2]
+
+
+async def test_a_read_up_to_an_instant_takes_events_stored_late_with_early_times_and_stops_there(
+    store: EventStore,
+) -> None:
+    now = datetime.now(UTC)
+    at = {"before": now - timedelta(hours=2), "after": now, "imported": now - timedelta(hours=3)}
+    streams = {name: new_stream_id() for name in at}
+    for name, occurred in at.items():  # stored in this order: the imported one last
+        event = replace(request_created(), occurred_at=occurred)
+        await store.append(streams[name], [event], expected_version=0)
+    for _ in range(3):  # more that occurred after the instant, stored after everything
+        await store.append(new_stream_id(), [request_created()], expected_version=0)
+    instant = now - timedelta(hours=1)
+
+    for page_size in (1, 2, 5000):
+        facts = [f async for p in store.read_fact_pages(until=instant, page_size=page_size) for f in p]
+        fields = [
+            r async for p in store.read_payload_fields({"service_code": "text"}, until=instant) for r in p
+        ]
+
+        assert [f.stream_id for f in facts] == [streams["before"], streams["imported"]]
+        assert [r["stream_id"] for r in fields] == [streams["before"], streams["imported"]]
+    nothing = [f async for p in store.read_fact_pages(until=now - timedelta(days=1)) for f in p]
+    assert nothing == []
 
 
 async def test_the_same_append_racing_itself_is_stored_once_and_both_succeed(

@@ -2,8 +2,9 @@
 
 The consumer folds each request's Assigned, Closed and reopening events into `routing_sla_watch` inside
 its own transaction. The watcher wakes when the next warning falls due (or when the consumer says a
-watch changed, or after `idle` seconds at most), takes the due rows with FOR UPDATE SKIP LOCKED, and in
-one transaction appends each SlaWarning to the request's stream and records it as given. A second
+watch changed, or after `idle` seconds at most; never sooner than `settle`, one second, after its last
+look, so that a burst of warnings is given together), takes the due rows with FOR UPDATE SKIP LOCKED,
+and in one transaction appends each SlaWarning to the request's stream and records it as given. A second
 routing instance skips the rows the first holds; the warnings' ids are deterministic besides, so even a
 watch rebuilt from scratch stores nothing twice.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -74,6 +76,7 @@ class BreachWatcher:
         clock: Clock = utc_now,
         idle: float = 30.0,
         batch: int = 100,
+        settle: float = 1.0,
     ) -> None:
         self._pool = pool
         self._store = store
@@ -81,6 +84,8 @@ class BreachWatcher:
         self._clock = clock
         self._idle = idle
         self._batch = batch
+        self._settle = settle
+        """Least time between two looks: warnings that fall due within it are given together."""
         self._nudged = asyncio.Event()
         self._planned = _NEVER
         """When the watcher plans to look next (its clock); a nudge for a later moment is ignored."""
@@ -99,6 +104,7 @@ class BreachWatcher:
             await self.warn_due()
             pause = await self._seconds_to_next()
             self._planned = self._clock() + timedelta(seconds=pause)
+            looked = time.monotonic()
             waits = [asyncio.create_task(stop.wait()), asyncio.create_task(self._nudged.wait())]
             try:
                 await asyncio.wait(waits, timeout=pause, return_when=asyncio.FIRST_COMPLETED)
@@ -107,6 +113,12 @@ class BreachWatcher:
                     wait.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await wait
+            # Woken early (a burst of new short deadlines, say): let the rest of `settle` pass, so that
+            # the warnings falling due meanwhile are given in one look and one transaction.
+            rest = self._settle - (time.monotonic() - looked)
+            if rest > 0 and not stop.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), rest)
 
     async def warn_due(self) -> int:
         """Append every warning due by now; returns how many were appended."""

@@ -7,6 +7,7 @@ serialising writers. This module is the asyncpg client of that schema.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
@@ -39,11 +40,21 @@ _READ_AFTER = (
     f"SELECT {_COLUMNS} FROM events WHERE global_position > $1 "
     "AND global_position < (SELECT safe_position_horizon()) ORDER BY global_position LIMIT $2"
 )
-_READ_FACTS = (
-    "SELECT global_position, stream_id, stream_version, event_type, occurred_at, payload::text "
-    "FROM events WHERE global_position > $1 AND global_position < (SELECT safe_position_horizon()) "
+# Pages of a replay up to an instant: after position $1, at most $2 rows, occurred by $3 (if not
+# NULL), at positions up to $4 (the last that occurred by then; see EventStore._pages_until).
+_UNTIL = (
+    "FROM events WHERE global_position > $1 AND global_position <= $4 "
+    "AND global_position < (SELECT safe_position_horizon()) "
     "AND ($3::timestamptz IS NULL OR occurred_at <= $3) ORDER BY global_position LIMIT $2"
 )
+_READ_FACTS = (
+    f"SELECT global_position, stream_id, stream_version, event_type, occurred_at, payload::text {_UNTIL}"
+)
+_LAST_POSITION_UNTIL = (
+    "SELECT max(global_position) FROM events WHERE occurred_at <= $1 "
+    "AND global_position < (SELECT safe_position_horizon())"
+)
+_NO_BOUND = 2**63 - 1
 WAKE_SPACING = 0.004
 """Seconds between two wake-ups of the store's followers from one process, at least."""
 _FIELD_PATH = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
@@ -63,8 +74,7 @@ def _payload_column(path: str, kind: PayloadFieldKind) -> str:
 _READ_FIELDS = (
     "SELECT global_position, stream_id, event_type, "
     "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS occurred_at, {fields} "
-    "FROM events WHERE global_position > $1 AND global_position < (SELECT safe_position_horizon()) "
-    "AND ($3::timestamptz IS NULL OR occurred_at <= $3) ORDER BY global_position LIMIT $2"
+    + _UNTIL
 )
 _READ_BETWEEN = (
     f"SELECT {_COLUMNS} FROM events WHERE occurred_at >= $1 AND occurred_at < $2 "
@@ -194,14 +204,42 @@ class EventStore:
     ) -> AsyncIterator[list[EventFact]]:
         """Pages of what projections fold, in global order; with `until`, only events that occurred
         by then (filtered in the database, so a replay to an instant reads no more than it needs)."""
+        async for rows in self._pages_until(_READ_FACTS, after=after, until=until, page_size=page_size):
+            yield [EventFact(r[0], r[1], r[2], r[3], r[4], orjson.loads(r[5])) for r in rows]
+
+    async def _pages_until(
+        self, query: str, *, after: int, until: datetime | None, page_size: int
+    ) -> AsyncIterator[list[asyncpg.Record]]:
+        """The pages of `query` (see `_UNTIL`) in global order, none empty.
+
+        Up to an instant, the last page would have to look through every later event to be sure
+        none occurred by then (events imported late carry early times). So the last position that
+        did is looked up at once, on another connection, while the first pages are read and folded;
+        once known, it bounds the pages, and the read stops there. It is the store as it stood when
+        the read began: an event that occurred by `until` but is stored after that is not read.
+        """
+        last: asyncio.Task[int | None] | None = None
+        if until is not None:
+            last = asyncio.ensure_future(self._pool.fetchval(_LAST_POSITION_UNTIL, until))
         position = after
-        while True:
-            rows = await self._pool.fetch(_READ_FACTS, position, page_size, until)
-            if rows:
-                yield [EventFact(r[0], r[1], r[2], r[3], r[4], orjson.loads(r[5])) for r in rows]
-            if len(rows) < page_size:
-                return
-            position = rows[-1][0]
+        try:
+            while True:
+                bound = _NO_BOUND
+                if last is not None and last.done():
+                    if (known := last.result()) is None:
+                        return  # nothing occurred by then
+                    bound = known
+                rows = await self._pool.fetch(query, position, page_size, until, bound)
+                if rows:
+                    yield rows
+                if len(rows) < page_size:
+                    return
+                position = rows[-1][0]
+        finally:
+            if last is not None and not last.done():
+                last.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await last
 
     async def read_payload_fields(
         self,
@@ -219,14 +257,8 @@ class EventStore:
         as its JSON text; NULL where absent (or, for "number", not a number)."""
         columns = ", ".join(_payload_column(path, kind) for path, kind in fields.items())
         query = _READ_FIELDS.format(fields=columns)
-        position = 0
-        while True:
-            rows = await self._pool.fetch(query, position, page_size, until)
-            if rows:
-                yield rows
-            if len(rows) < page_size:
-                return
-            position = rows[-1][0]
+        async for rows in self._pages_until(query, after=0, until=until, page_size=page_size):
+            yield rows
 
     async def read_between(
         self, start: datetime, end: datetime, *, page_size: int = 1000
