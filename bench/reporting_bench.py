@@ -174,6 +174,9 @@ async def reporting_figures(
             midpoint,
         )
         await pool.execute(f'ALTER TABLE "{prefix}".events ADD PRIMARY KEY (global_position)')
+        await pool.execute(
+            f'CREATE INDEX ON "{prefix}".events (occurred_at, global_position)'
+        )  # as the store
         await pool.execute(f'VACUUM ANALYZE "{prefix}".events')
         prefix_pool = await asyncpg.create_pool(
             database_url,

@@ -1,9 +1,9 @@
 """Replays the event store into the projections, from the beginning up to an instant.
 
 A narrow replay reads of each payload only the values the fold takes (`domain.requests.STEPS`), cut
-out in the database (`EventStore.read_payload_fields`, as text),
-and hands each row's values straight to its event type's step: no payload is decoded or rebuilt as a
-dict. Measured on 300,000 events, about half the Python time of a replay of whole payloads.
+out in the database as text (`EventStore.read_payload_fields`), and hands each row's values straight
+to its event type's step: no payload is decoded or rebuilt as a dict. Measured on 300,000 events,
+about half the Python time of a replay of whole payloads.
 """
 
 from __future__ import annotations

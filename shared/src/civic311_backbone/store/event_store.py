@@ -1,7 +1,7 @@
 """The PostgreSQL event store: append with optimistic concurrency, read a stream, follow everything.
 
-The SQL lives in migrations/0001_events.sql, including why global positions are gap-safe without
-serialising writers. This module is the asyncpg client of that schema.
+The SQL lives in migrations/ (0001_events.sql says why global positions are gap-safe without
+serialising writers). This module is the asyncpg client of that schema.
 """
 
 from __future__ import annotations
@@ -50,8 +50,10 @@ _UNTIL = (
 _READ_FACTS = (
     f"SELECT global_position, stream_id, stream_version, event_type, occurred_at, payload::text {_UNTIL}"
 )
+# `+ 0` keeps the planner from walking the primary key back from the newest event through every later
+# one: the (occurred_at, global_position) index answers it alone (migrations/0002).
 _LAST_POSITION_UNTIL = (
-    "SELECT max(global_position) FROM events WHERE occurred_at <= $1 "
+    "SELECT max(global_position + 0) FROM events WHERE occurred_at <= $1 "
     "AND global_position < (SELECT safe_position_horizon())"
 )
 _NO_BOUND = 2**63 - 1
