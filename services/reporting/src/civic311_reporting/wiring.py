@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -15,6 +14,7 @@ import structlog
 
 from civic311_backbone.consuming import ConsumerSpec, EventConsumer
 from civic311_backbone.contracts import Envelope
+from civic311_backbone.service.pausing import pause
 from civic311_backbone.service.runner import BackgroundTask, Resources, Wiring
 from civic311_backbone.store import EventStore
 from civic311_reporting.domain.districts import Outline, outlines_from_geojson
@@ -45,8 +45,7 @@ def follow_the_store(requests: LiveRequests, store: EventStore, every: float) ->
             read = await requests.catch_up(store)
             if read:
                 log.info("projection caught up from the store", events=read, position=requests.position)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=every)
+            await pause(stop, timeout=every)
 
     return follow
 

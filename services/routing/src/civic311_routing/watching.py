@@ -12,7 +12,6 @@ watch rebuilt from scratch stores nothing twice.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import time
 from collections.abc import Callable
@@ -22,6 +21,7 @@ import asyncpg
 import structlog
 
 from civic311_backbone.contracts import Actor, new_event, utc_now
+from civic311_backbone.service.pausing import pause
 from civic311_backbone.store import EventStore, bundled_migrations, migrate
 from civic311_routing.domain.breach import Watch, breach_warning, warning_due, warning_event_id
 
@@ -102,23 +102,15 @@ class BreachWatcher:
             self._nudged.clear()
             self._planned = _NEVER  # while looking, every nudge counts: the look may have missed it
             await self.warn_due()
-            pause = await self._seconds_to_next()
-            self._planned = self._clock() + timedelta(seconds=pause)
+            seconds = await self._seconds_to_next()
+            self._planned = self._clock() + timedelta(seconds=seconds)
             looked = time.monotonic()
-            waits = [asyncio.create_task(stop.wait()), asyncio.create_task(self._nudged.wait())]
-            try:
-                await asyncio.wait(waits, timeout=pause, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for wait in waits:
-                    wait.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await wait
+            await pause(stop, self._nudged, timeout=seconds)
             # Woken early (a burst of new short deadlines, say): let the rest of `settle` pass, so that
             # the warnings falling due meanwhile are given in one look and one transaction.
             rest = self._settle - (time.monotonic() - looked)
             if rest > 0 and not stop.is_set():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), rest)
+                await pause(stop, timeout=rest)
 
     async def warn_due(self) -> int:
         """Append every warning due by now; returns how many were appended."""

@@ -25,6 +25,7 @@ from prometheus_client import Counter, Gauge
 from civic311_backbone.contracts import event_subject, to_wire
 from civic311_backbone.relay.checkpoints import load_checkpoint, save_checkpoint
 from civic311_backbone.relay.jetstream import ensure_stream
+from civic311_backbone.service.pausing import pause
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, RecordedEvent
 
@@ -85,7 +86,7 @@ class Relay:
         """
         while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self.lock_key):
             log.info("another relay is active; standing by")
-            if await _wait(stop, 2.0):
+            if await pause(stop, timeout=2.0):
                 return
         self.status.active = True
         ACTIVE.set(1)
@@ -122,7 +123,7 @@ class Relay:
         """Until an append wakes the relay (or the poll interval passes), then `linger` more: the
         appends of the next few milliseconds go out in the same page, for one read, one publish
         round and one checkpoint between them (as a producer's linger does)."""
-        await _wait_any(stop, self._woken, self._poll_interval)
+        await pause(stop, self._woken, timeout=self._poll_interval)
         if self._linger and self._woken.is_set() and not stop.is_set():
             await asyncio.sleep(self._linger)
 
@@ -150,7 +151,7 @@ class Relay:
                 self.status.last_error = repr(error)
                 delay = min(0.1 * 2**attempt, 5.0)
                 log.warning("publish failed; retrying page", error=repr(error), retry_in=delay)
-                if await _wait(stop, delay):
+                if await pause(stop, timeout=delay):
                     return False
 
     async def _publish_one(self, event: RecordedEvent) -> asyncio.Future[PubAck]:
@@ -185,20 +186,3 @@ class Relay:
             found.add(UUID(headers["Nats-Msg-Id"]))
             sequence -= 1
         return found
-
-
-async def _wait(stop: asyncio.Event, timeout: float) -> bool:
-    try:
-        await asyncio.wait_for(stop.wait(), timeout)
-    except TimeoutError:
-        return False
-    return True
-
-
-async def _wait_any(first: asyncio.Event, second: asyncio.Event, timeout: float) -> None:
-    waiters = [asyncio.ensure_future(first.wait()), asyncio.ensure_future(second.wait())]
-    try:
-        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiter in waiters:
-            waiter.cancel()
