@@ -140,44 +140,48 @@ async def _offer(connections: Connections, reports: Sequence[bytes], rate: float
     return len(reports), went_out
 
 
-async def _latencies_ms(pool: asyncpg.Pool, since: datetime) -> list[float]:
-    rows = await pool.fetch(
-        """SELECT c.recorded_at, extract(epoch FROM a.recorded_at - c.recorded_at) * 1000 AS ms
+async def _latencies_ms(pool: asyncpg.Pool, since: datetime) -> list[asyncpg.Record]:
+    """Each measured request, by when it was stored: its latency, and the part of it until routing
+    decided (its Assigned's occurred_at; the rest is routing's append)."""
+    requests: list[asyncpg.Record] = await pool.fetch(
+        """SELECT c.event_id, c.recorded_at, extract(epoch FROM a.recorded_at - c.recorded_at) * 1000 AS ms,
+                  extract(epoch FROM a.occurred_at - c.recorded_at) * 1000 AS decided_ms
            FROM events c JOIN events a ON a.stream_id = c.stream_id AND a.event_type = 'Assigned'
            WHERE c.event_type = 'RequestCreated' AND c.recorded_at >= $1 ORDER BY c.recorded_at""",
         since,
     )
-    if trace := os.environ.get("BENCH_ROUTING_TRACE"):
-        _write_trace(Path(trace), rows)
-    return sorted(float(r["ms"]) for r in rows)
-
-
-def _write_trace(path: Path, rows: Sequence[asyncpg.Record]) -> None:
-    """Each request's latency, by when it was filed (to see whether slow ones come together)."""
-    path.write_text("".join(f"{r['recorded_at'].isoformat()},{r['ms']:.1f}\n" for r in rows))
+    return requests
 
 
 async def _relay_lags_ms(
-    js: JetStreamContext, stream: str, pool: asyncpg.Pool, since: datetime
-) -> list[float]:
-    """For a sample of the measured requests: RequestCreated's recorded_at to its JetStream timestamp
-    (the relay's share of the latency; the rest is routing's consumer and its append)."""
-    recorded = {
-        str(r["event_id"]): r["recorded_at"]
-        for r in await pool.fetch(
-            "SELECT event_id, recorded_at FROM events WHERE event_type = 'RequestCreated' AND recorded_at >= $1",
-            since,
-        )
-    }
+    js: JetStreamContext, stream: str, requests: Sequence[asyncpg.Record], every: int
+) -> dict[str, float]:
+    """For every `every`-th message of the stream that is a measured RequestCreated: its recorded_at
+    to its JetStream timestamp (the relay's share of the latency), by event id."""
+    recorded = {str(r["event_id"]): r["recorded_at"] for r in requests}
     last = (await js.stream_info(stream)).state.last_seq
-    lags = []
-    for seq in range(1, last + 1, 5):
+    lags = {}
+    for seq in range(1, last + 1, every):
         msg = await js.get_msg(stream, seq)
         event_id = (msg.headers or {}).get("Nats-Msg-Id")
         if event_id in recorded and msg.time is not None:
             published = datetime.fromisoformat(str(msg.time).replace("Z", "+00:00"))
-            lags.append((published - recorded[event_id]).total_seconds() * 1000)
-    return sorted(lags)
+            lags[event_id] = (published - recorded[event_id]).total_seconds() * 1000
+    return lags
+
+
+def _write_trace(path: Path, requests: Sequence[asyncpg.Record], relay_lags: dict[str, float]) -> None:
+    """Per request: when it was stored, its latency, the part until routing decided, and the relay's
+    part (to see whether slow ones come together, and where they waited)."""
+    path.write_text(
+        "recorded_at,ms,decided_ms,relay_ms\n"
+        + "".join(
+            f"{r['recorded_at'].isoformat()},{r['ms']:.1f},{r['decided_ms']:.1f},"
+            f"{relay_lags[str(r['event_id'])]:.1f}\n"
+            for r in requests
+            if str(r["event_id"]) in relay_lags
+        )
+    )
 
 
 def _cpu_seconds(services: Sequence[Service]) -> list[float]:
@@ -253,9 +257,15 @@ async def routing_figures(
         await connections.close()
         for service in services:
             service.stop()
-    latencies = await _latencies_ms(pool, since)
+    requests = await _latencies_ms(pool, since)
+    latencies = sorted(float(r["ms"]) for r in requests)
     p50, p99 = _percentile(latencies, 0.50), _percentile(latencies, 0.99)
-    relay_lags = await _relay_lags_ms(bench.nats.jetstream(), settings.stream_name, pool, since)
+    trace = os.environ.get("BENCH_ROUTING_TRACE")
+    # A sample of the stream's messages (all of them for a trace: every request's relay share).
+    lags = await _relay_lags_ms(bench.nats.jetstream(), settings.stream_name, requests, 1 if trace else 5)
+    if trace:
+        _write_trace(Path(trace), requests, lags)
+    relay_lags = sorted(lags.values())
     relay_p50, relay_p99 = _percentile(relay_lags, 0.50), _percentile(relay_lags, 0.99)
     load = f"{rate:g}/s offered"
     figures = [
