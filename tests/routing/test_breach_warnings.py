@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -34,7 +34,7 @@ from civic311_backbone.testing.factories import RESIDENT, new_stream_id
 from civic311_routing.config import build_router
 from civic311_routing.handler import routing_handler
 from civic311_routing.settings import RoutingSettings
-from civic311_routing.watching import BreachWatcher, migrate_routing
+from civic311_routing.watching import BreachWatcher, load_watch, migrate_routing, save_watch
 from civic311_routing.wiring import wire
 from tests.support.waiting import eventually
 
@@ -87,7 +87,8 @@ async def routing_tables(pool: asyncpg.Pool) -> None:
 
 class Desk:
     """Files requests and staff actions in the store, and lets routing's handler see every event of the
-    stream, as its consumer would (a transaction per event; seeing one again changes nothing)."""
+    stream, as its consumer would (no transaction: each write commits on its own; seeing an event
+    again changes nothing)."""
 
     def __init__(self, store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings) -> None:
         self.store, self.pool = store, pool
@@ -105,7 +106,7 @@ class Desk:
             events = [new_event(p, actor=STAFF) for p in payloads]
             await self.store.append(stream, events, expected_version=None)
         for record in await self.store.read_stream(stream):
-            async with self.pool.acquire() as conn, conn.transaction():
+            async with self.pool.acquire() as conn:
                 await self.handle(from_record(record), conn)
 
 
@@ -201,6 +202,30 @@ async def test_a_watch_lost_and_rebuilt_stores_no_second_warning(
     await _watcher(store, pool, clock).warn_due()
     # then the warning's fixed id means it is stored once
     assert [stage for stage, _ in await _warnings(store, stream)] == ["breached"]
+
+
+async def test_a_watch_written_from_a_stale_read_is_refused_and_the_warning_given_meanwhile_kept(
+    desk: Desk, store: EventStore, pool: asyncpg.Pool
+) -> None:
+    # Given a request due in an hour whose watch the consumer has just read (to fold a close into it)
+    due = START + timedelta(hours=1)
+    stream = await desk.file(_transfer(due))
+    async with pool.acquire() as conn:
+        read = await load_watch(conn, stream)
+    assert read is not None and read.warned is None
+    # When the watcher tells the breach before the consumer writes what it folded from that read
+    assert await _watcher(store, pool, FakeClock(due)).warn_due() == 1
+    async with pool.acquire() as conn:
+        written = await save_watch(conn, replace(read, version=read.version + 1, open=False), previous=read)
+        current = await load_watch(conn, stream)
+    # Then that write is refused, and the watch still says the breach was told
+    assert written is False
+    assert current is not None and (current.open, current.warned) == (True, "breached")
+    # and the close, folded as the consumer folds it (read again, write), keeps that too
+    await desk.act(stream, Closed(resolution="resolved"))
+    async with pool.acquire() as conn:
+        final = await load_watch(conn, stream)
+    assert final is not None and (final.open, final.warned) == (False, "breached")
 
 
 # End to end: relay, routing's consumer and its background watcher, real clock, real NATS.

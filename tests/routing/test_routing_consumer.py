@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from uuid import uuid4
 
 import asyncpg
@@ -19,10 +20,11 @@ from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, RecordedEvent
 from civic311_backbone.testing.factories import RESIDENT, new_stream_id
 from civic311_routing.config import build_calendar, build_router
+from civic311_routing.domain.breach import Watch
 from civic311_routing.domain.calendar import due_at
 from civic311_routing.handler import routing_handler
 from civic311_routing.settings import RoutingSettings
-from civic311_routing.watching import migrate_routing
+from civic311_routing.watching import load_watch, migrate_routing
 from civic311_routing.wiring import wire
 from tests.support.waiting import eventually
 
@@ -76,8 +78,13 @@ async def _assigned(store: EventStore, stream: str) -> list[RecordedEvent]:
     return [e for e in await store.read_stream(stream) if e.event_type == "Assigned"]
 
 
+async def _watch(pool: asyncpg.Pool, stream: str) -> Watch | None:
+    async with pool.acquire() as conn:
+        return await load_watch(conn, stream)
+
+
 async def test_new_request_is_assigned_with_department_queue_due_time_and_rule(
-    store: EventStore, settings: BackboneSettings, routing_running: None
+    store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings, routing_running: None
 ) -> None:
     # Given a large pothole reported in the North district
     stream = new_stream_id()
@@ -99,21 +106,58 @@ async def test_new_request_is_assigned_with_department_queue_due_time_and_rule(
     assert assigned[0].causation_id == created.event_id
     assert assigned[0].correlation_id == created.correlation_id
     assert assigned[0].actor == {"kind": "service", "id": "routing"}
+    # and routing's Assigned, coming back over the bus, is in its watch for breach warnings
+    watch = await eventually(lambda: _watch(pool, stream), what="the request's watch")
+    assert watch is not None
+    assert (watch.due_at, watch.queue, watch.assigned_by) == (
+        expected_due,
+        "PWD-Streets-North",
+        assigned[0].event_id,
+    )
+    # with no processed-event record: each of routing's writes is idempotent by itself
+    records = "SELECT count(*) FROM processed_events WHERE consumer = 'routing'"
+    assert await pool.fetchval(records) == 0
 
 
 async def test_handling_the_same_request_twice_stores_one_assigned(
     store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings
 ) -> None:
-    # Given a stored request, when the handler runs for it twice (past the processed-event record),
+    # Given a stored request, when the handler runs for it twice (a redelivery),
     stream = new_stream_id()
     await store.append(stream, [new_event(_pothole(), actor=RESIDENT)], expected_version=0)
     envelope = from_record((await store.read_stream(stream))[0])
     handle = routing_handler(build_router(_routing_settings(settings)), store)
-    async with pool.acquire() as conn:
-        await migrate_routing(conn)  # the handler keeps its watch beside the Assigned
     for _ in range(2):
-        async with pool.acquire() as conn, conn.transaction():
+        async with pool.acquire() as conn:
             await handle(envelope, conn)
 
     # then the stream holds one Assigned, with the deterministic id
     assert len(await _assigned(store, stream)) == 1
+
+
+async def test_a_request_delivered_again_after_the_calendar_changed_keeps_its_first_assignment(
+    store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings
+) -> None:
+    # Given a pothole routing assigned (two working days)
+    stream = new_stream_id()
+    await store.append(stream, [new_event(_pothole(), actor=RESIDENT)], expected_version=0)
+    created = from_record((await store.read_stream(stream))[0])
+    async with pool.acquire() as conn:
+        await migrate_routing(conn)
+        await routing_handler(build_router(_routing_settings(settings)), store)(created, conn)
+    first = from_record((await _assigned(store, stream))[0]).payload
+    # When it is delivered again to a routing restarted with a fortnight of closures (it would now be
+    # due later), and every stored event of the request is then folded, as the bus brings them back
+    closures = tuple(created.occurred_at.date() + timedelta(days=d) for d in range(14))
+    later = RoutingSettings(**settings.model_dump(), closure_dates=closures)
+    handle = routing_handler(build_router(later), store)
+    async with pool.acquire() as conn:
+        for record in [created, *map(from_record, await store.read_stream(stream))]:
+            await handle(record, conn)
+
+    # Then the request keeps its one Assigned, and the watch the due time that Assigned gives
+    assigned = await _assigned(store, stream)
+    assert len(assigned) == 1
+    watch = await _watch(pool, stream)
+    assert watch is not None and watch.due_at == first.due_at  # type: ignore[attr-defined]
+    assert due_at(build_calendar(later), created.occurred_at, "working_days", 2) > watch.due_at

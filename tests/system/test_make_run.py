@@ -43,14 +43,22 @@ def stop_system(run: Spawned) -> None:
 
 
 async def processed_by(pool: asyncpg.Pool, event: NewEvent) -> set[str]:
-    """The consumers that have handled the event: by their processed-event records, and the gateway's
-    request index (idempotent, it keeps none) by the event's request being in it."""
+    """The consumers that have handled the event: by their processed-event records, and the two whose
+    effects are idempotent by themselves (they keep none) by those effects: the gateway's request
+    index by the request's row, routing by the request's Assigned (its id derives from the event)."""
     rows = await pool.fetch("SELECT consumer FROM processed_events WHERE event_id = $1", event.event_id)
     indexed = await pool.fetchval(
         "SELECT count(*) FROM request_index WHERE tracking_number = $1",
         json.loads(event.payload)["tracking_number"],
     )
-    return {r["consumer"] for r in rows} | ({"intake-index"} if indexed else set())
+    routed = await pool.fetchval(
+        "SELECT count(*) FROM events WHERE event_type = 'Assigned' AND causation_id = $1", event.event_id
+    )
+    return (
+        {r["consumer"] for r in rows}
+        | ({"intake-index"} if indexed else set())
+        | ({"routing"} if routed else set())
+    )
 
 
 async def published_ids(nats_url: str) -> list[str]:

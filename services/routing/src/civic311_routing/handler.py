@@ -1,7 +1,15 @@
 """The routing consumer's handler: one Assigned for each RequestCreated; the watch kept for breach warnings.
 
-Both effects are idempotent: the Assigned's id derives from its cause, and the watch is written in the
-consumer's transaction, beside its processed-event record.
+Every effect is idempotent by itself, so the consumer runs without a transaction or a processed-event
+record, and each write commits on its own: the Assigned's id derives from its cause (appending it again
+stores nothing), and the watch only ever moves forward by stream version, written only if nobody changed
+it since it was read. No transaction stays open across a round trip to this process: an open write
+transaction holds back every follower of the store (the relay publishes only below the oldest one), so
+keeping them to single statements keeps the relay's latency free of this process's scheduling.
+
+Routing's own Assigned comes back over the bus like any other and is folded into the watch then, from
+the event as stored (a redelivered request after a change of the rules gets the Assigned stored the
+first time, and the watch follows that one).
 """
 
 from __future__ import annotations
@@ -20,6 +28,13 @@ from civic311_routing.watching import ROUTING, load_watch, save_watch
 
 WATCHED_TYPES = frozenset({"Assigned", "Closed", "StatusUpdated"})
 HANDLED_TYPES = WATCHED_TYPES | {"RequestCreated"}
+WATCH_ATTEMPTS = 5
+"""Reads and writes of one watch before giving up (and letting the message be delivered again): a write
+loses only to another writer of the same watch (the breach watcher marking a warning given)."""
+
+
+class WatchContended(RuntimeError):
+    pass
 
 
 def assigned_event_id(envelope: Envelope[Any]) -> UUID:
@@ -37,38 +52,18 @@ def routing_handler(router: Router, store: EventStore) -> Handler:
         event = new_event(assigned, actor=ROUTING, causation=envelope, event_id=assigned_event_id(envelope))
         # No expected version: another service (dedup, say) may have appended to the request meanwhile,
         # and the assignment still holds; the fixed event id keeps the append idempotent.
-        stored = await store.append(envelope.stream_id, [event], expected_version=None, conn=conn)
-        # The watch follows this assignment in the same transaction, so routing's own Assigned, when
-        # the bus brings it back, needs no transaction of its own (`is_own_assignment`). Its envelope
-        # is built from values already checked, so without validating them again.
-        await watch_handler(
-            Envelope[Any].model_construct(
-                event_id=event.event_id,
-                stream_id=envelope.stream_id,
-                stream_version=stored.stream_version,
-                event_type=event.event_type,
-                schema_version=event.schema_version,
-                occurred_at=event.occurred_at,
-                correlation_id=event.correlation_id,
-                causation_id=event.causation_id,
-                actor=ROUTING,
-                payload=assigned,
-            ),
-            conn,
-        )
+        await store.append(envelope.stream_id, [event], expected_version=None, conn=conn)
 
     return handle
-
-
-def is_own_assignment(envelope: Envelope[Any]) -> bool:
-    """An Assigned routing appended itself: its watch was written with it."""
-    return envelope.event_type == "Assigned" and envelope.actor == ROUTING
 
 
 async def watch_handler(envelope: Envelope[Any], conn: asyncpg.Connection) -> None:
     """Fold one of the request's events into its watch."""
     if not concerns_watch(envelope):
         return
-    changed = follow(await load_watch(conn, envelope.stream_id), envelope)
-    if changed is not None:
-        await save_watch(conn, changed)
+    for _ in range(WATCH_ATTEMPTS):
+        watch = await load_watch(conn, envelope.stream_id)
+        changed = follow(watch, envelope)
+        if changed is None or await save_watch(conn, changed, previous=watch):
+            return
+    raise WatchContended(f"the watch of {envelope.stream_id} kept changing while it was written")

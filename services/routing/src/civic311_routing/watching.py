@@ -1,12 +1,12 @@
 """Routing's watch over open requests (a table of its own) and the background task that warns supervisors.
 
-The consumer folds each request's Assigned, Closed and reopening events into `routing_sla_watch` inside
-its own transaction. The watcher wakes when the next warning falls due (or when the consumer says a
+The consumer folds each request's Assigned, Closed and reopening events into `routing_sla_watch`, each
+write one statement that applies only if the row is as it was read (`save_watch`). The watcher wakes when the next warning falls due (or when the consumer says a
 watch changed, or after `idle` seconds at most; never sooner than `settle`, one second, after its last
-look, so that a burst of warnings is given together), takes the due rows with FOR UPDATE SKIP LOCKED,
-and in one transaction appends each SlaWarning to the request's stream and records it as given. A second
-routing instance skips the rows the first holds; the warnings' ids are deterministic besides, so even a
-watch rebuilt from scratch stores nothing twice.
+look, so that a burst of warnings is given together), reads the due rows, and for each appends the
+SlaWarning to the request's stream and then marks it given if the watch is still as read. The warnings'
+ids are deterministic, so a second routing instance warning at the same moment, or a watch rebuilt
+from scratch, stores nothing twice.
 """
 
 from __future__ import annotations
@@ -43,20 +43,31 @@ async def migrate_routing(conn: asyncpg.Connection) -> list[str]:
 
 
 async def load_watch(conn: asyncpg.Connection, stream_id: str) -> Watch | None:
-    row = await conn.fetchrow(
-        f"SELECT {_COLUMNS} FROM routing_sla_watch WHERE stream_id = $1 FOR UPDATE",
-        stream_id,
-    )
+    row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM routing_sla_watch WHERE stream_id = $1", stream_id)
     return Watch(*row) if row is not None else None
 
 
-async def save_watch(conn: asyncpg.Connection, watch: Watch) -> None:
-    await conn.execute(
-        f"""INSERT INTO routing_sla_watch ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            ON CONFLICT (stream_id) DO UPDATE SET version = $2, open = $3, due_at = $4,
-                department = $5, queue = $6, warned = $7, assigned_by = $8, correlation_id = $9""",
-        *_values(watch),
-    )
+async def save_watch(conn: asyncpg.Connection, watch: Watch, *, previous: Watch | None) -> bool:
+    """Write `watch` in one statement if the row is still as `previous` was read (None: no row yet);
+    False if another writer got there first (read it again and fold once more). The consumer moves a
+    watch's version, the breach watcher its `warned`: comparing both catches either."""
+    status: str
+    if previous is None:
+        status = await conn.execute(
+            f"""INSERT INTO routing_sla_watch ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                ON CONFLICT (stream_id) DO NOTHING""",
+            *_values(watch),
+        )
+    else:
+        status = await conn.execute(
+            """UPDATE routing_sla_watch SET version = $2, open = $3, due_at = $4, department = $5,
+                   queue = $6, warned = $7, assigned_by = $8, correlation_id = $9
+               WHERE stream_id = $1 AND version = $10 AND warned IS NOT DISTINCT FROM $11""",
+            *_values(watch),
+            previous.version,
+            previous.warned,
+        )
+    return status.endswith(" 1")
 
 
 def _values(watch: Watch) -> tuple[object, ...]:
@@ -113,30 +124,31 @@ class BreachWatcher:
                 await pause(stop, timeout=rest)
 
     async def warn_due(self) -> int:
-        """Append every warning due by now; returns how many were appended."""
+        """Append every warning due by now; returns how many this watcher gave."""
         total = 0
         while True:
             now = self._clock()
-            async with self._pool.acquire() as conn, conn.transaction():
-                rows = await conn.fetch(
-                    f"""SELECT {_COLUMNS} FROM routing_sla_watch
-                        WHERE {_PENDING} AND due_at <= $1::timestamptz + $2::interval
-                          AND (warned IS NULL OR due_at <= $1)
-                        ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED""",
-                    now,
-                    self.lead,
-                    self._batch,
-                )
-                appended = 0
-                for watch in (Watch(*row) for row in rows):
-                    appended += await self._warn(conn, watch, now)
-            if appended:
-                self._store.wake_followers()
-            total += appended
-            if len(rows) < self._batch:
-                return total
+            rows = await self._pool.fetch(
+                f"""SELECT {_COLUMNS} FROM routing_sla_watch
+                    WHERE {_PENDING} AND due_at <= $1::timestamptz + $2::interval
+                      AND (warned IS NULL OR due_at <= $1)
+                    ORDER BY due_at LIMIT $3""",
+                now,
+                self.lead,
+                self._batch,
+            )
+            given = 0
+            for watch in (Watch(*row) for row in rows):
+                given += await self._warn(watch, now)
+            total += given
+            if len(rows) < self._batch or not given:
+                return total  # (a whole batch given by another watcher meanwhile: the next look)
 
-    async def _warn(self, conn: asyncpg.Connection, watch: Watch, now: datetime) -> int:
+    async def _warn(self, watch: Watch, now: datetime) -> int:
+        """Append the warning due, then mark it given: two statements, each committed on its own, so
+        that no transaction stays open across them (an open one holds back the store's followers).
+        A second watcher appending the same warning stores nothing (its id is fixed), and only one of
+        them marks the watch: that one counts it."""
         stage = warning_due(watch, now=now, lead=self.lead)
         if stage is None or watch.due_at is None:
             return 0
@@ -148,10 +160,11 @@ class BreachWatcher:
         )
         event = dataclasses.replace(event, causation_id=watch.assigned_by)
         # No expected version: the warning holds whatever else happened to the request meanwhile.
-        await self._store.append(watch.stream_id, [event], expected_version=None, conn=conn)
-        await conn.execute(
-            "UPDATE routing_sla_watch SET warned = $2 WHERE stream_id = $1", watch.stream_id, stage
-        )
+        await self._store.append(watch.stream_id, [event], expected_version=None)
+        async with self._pool.acquire() as conn:
+            marked = await save_watch(conn, dataclasses.replace(watch, warned=stage), previous=watch)
+        if not marked:
+            return 0
         log.info("SLA warning given", stream_id=watch.stream_id, stage=stage, due_at=watch.due_at.isoformat())
         return 1
 

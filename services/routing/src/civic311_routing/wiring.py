@@ -9,7 +9,7 @@ from civic311_backbone.contracts import Envelope, utc_now
 from civic311_backbone.service.runner import Resources, Wiring
 from civic311_routing.config import build_router
 from civic311_routing.domain.breach import warning_moment
-from civic311_routing.handler import HANDLED_TYPES, is_own_assignment, routing_handler
+from civic311_routing.handler import HANDLED_TYPES, routing_handler
 from civic311_routing.settings import RoutingSettings
 from civic311_routing.watching import BreachWatcher, Clock, migrate_routing
 
@@ -32,17 +32,17 @@ async def wire(resources: Resources, *, clock: Clock = utc_now) -> Wiring:
     async def look_again(envelope: Envelope[Any]) -> None:
         watcher.nudge(warning_moment(envelope, lead=watcher.lead))
 
-    # One consumer for both effects: each message costs a delivery and a transaction, and a second
-    # consumer would see every message again. The watcher is woken only when a warning may be due sooner.
+    # One consumer for both effects: a second consumer would see every message again. The watcher is
+    # woken only when a warning may be due sooner.
     consumer = EventConsumer(
         spec=ConsumerSpec(
             name="routing",
             handler=routing_handler(router, resources.store),
             event_types=HANDLED_TYPES,
-            already_done=is_own_assignment,
-            # Each lane waits out its transaction's commit (a disk flush), so lanes bound how much
-            # waiting overlaps: at 200 requests/s through the gateway, p99 was 103, 67 and 103 ms with
-            # 4 lanes, 44, 43 and 37 ms with 8 (DB_POOL_MAX_SIZE must leave the watcher a connection).
+            idempotent=True,  # see civic311_routing.handler: no transaction, each write on its own
+            # Each lane waits out its commit (a disk flush), so lanes bound how much waiting overlaps:
+            # at 200 requests/s through the gateway, p99 was 103, 67 and 103 ms with 4 lanes, 44, 43
+            # and 37 ms with 8 (DB_POOL_MAX_SIZE must leave the watcher a connection).
             lanes=8,
         ),
         pool=resources.pool,

@@ -69,9 +69,6 @@ class ConsumerSpec:
     backoff_seconds: tuple[float, ...] = field(default=(0.2, 1.0, 5.0, 15.0))
     ack_wait_seconds: float = 30.0
     """How long JetStream waits for an ack before delivering again (a consumer that died)."""
-    already_done: Callable[[Envelope[Any]], bool] | None = None
-    """Events whose effect this consumer made itself, in the transaction that appended them (its own
-    events coming back over the bus): acknowledged without a transaction of their own."""
     idempotent: bool = False
     """The handler's effect is idempotent by itself (an upsert that only ever moves forward, say): no
     processed-event record is kept and no transaction is opened for it; the handler gets a pooled
@@ -184,8 +181,7 @@ class EventConsumer:
         with structlog.contextvars.bound_contextvars(**envelope.metadata(), consumer=self.spec.name):
             try:
                 appends_before = self._store.appends_in_transactions
-                done = self.spec.already_done is not None and self.spec.already_done(envelope)
-                applied = False if done else await self._apply(envelope)
+                applied = await self._apply(envelope)
             except Exception as error:
                 await self._retry_or_park(msg, error)
                 return

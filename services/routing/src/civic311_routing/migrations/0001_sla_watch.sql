@@ -1,6 +1,6 @@
 -- What routing keeps of each request to warn supervisors before and at an SLA breach: the due time of
 -- its current assignment, whether it is open, and the last warning given for that due time. Written by
--- routing's consumer in the same transaction as its processed-event record, and by the breach watcher
+-- routing's consumer (only forward by version, only if unchanged since read), and by the breach watcher
 -- in the same transaction as the warning it appends, so neither a redelivery nor a restart warns twice.
 CREATE TABLE routing_sla_watch (
     stream_id      text        PRIMARY KEY,
