@@ -9,7 +9,9 @@ grow to what the load needs), residents' reports are POSTed to the gateway over 
 see http_load.py) while the gateway, the relay and the routing service run as their own processes, as
 `make run` starts them. The latency of each request is its Assigned's `recorded_at` minus its RequestCreated's
 `recorded_at`, both set by PostgreSQL's clock. Routing also consumes its own Assigned events (to keep
-its breach watch), so its consumer sees twice the offered rate.
+its breach watch), so its consumer sees twice the offered rate. Meanwhile a probe flushes a small
+write to the local disk every 20 ms (`disk_probe.py`): a flush that stalls for hundreds of milliseconds
+holds up every commit at once, and the figures are to be read beside it.
 
 `python -m bench.routing_bench` measures only these figures and prints them (writing no file).
 """
@@ -33,6 +35,7 @@ from uuid import uuid4
 import asyncpg
 from nats.js import JetStreamContext
 
+from bench.disk_probe import DiskFlushProbe
 from bench.http_load import Connections, form_post, offer
 from bench.report import Figure, table
 from bench.services import (
@@ -245,8 +248,9 @@ async def routing_figures(
         await _wait_assigned(pool, warm, timeout=120)
         since = datetime.now(UTC)
         cpu_before = _cpu_seconds(services)
-        offered, offered_rate = await _offer(connections, reports, rate)
-        await _wait_assigned(pool, warm + offered, timeout=120)
+        with DiskFlushProbe(logs) as disk:
+            offered, offered_rate = await _offer(connections, reports, rate)
+            await _wait_assigned(pool, warm + offered, timeout=120)
         relay_cpu, routing_cpu, gateway_cpu, postgres_cpu, nats_cpu, machine_cpu = (
             (after - before) * 1000 / offered
             for after, before in zip(_cpu_seconds(services), cpu_before, strict=True)
@@ -289,6 +293,8 @@ async def routing_figures(
         "routing_machine_cpu_ms_per_request": round(machine_cpu, 2),
         "routing_relay_share_p50_ms": round(relay_p50, 1),
         "routing_relay_share_p99_ms": round(relay_p99, 1),
+        "routing_disk_flush_longest_ms": round(disk.longest_ms, 1),
+        "routing_disk_flush_stalls_ms": [round(stall.ms) for stall in disk.stalls],
         "routing_load_path": "Open311 POSTs to the gateway at the offered rate (open loop); gateway, relay "
         "and routing as separate processes",
     }
@@ -299,7 +305,8 @@ async def routing_figures(
         f"p99 < {LATENCY_TARGET_MS:g} ms: {'yes' if p99 < LATENCY_TARGET_MS else 'NO'}; of which store -> "
         f"JetStream (relay) p50 {relay_p50:.1f} ms, p99 {relay_p99:.1f} ms; CPU per request: routing "
         f"{routing_cpu:.2f} ms, relay {relay_cpu:.2f} ms, gateway {gateway_cpu:.2f} ms, PostgreSQL "
-        f"{postgres_cpu:.2f} ms, NATS {nats_cpu:.2f} ms; the whole machine {machine_cpu:.2f} ms",
+        f"{postgres_cpu:.2f} ms, NATS {nats_cpu:.2f} ms; the whole machine {machine_cpu:.2f} ms; "
+        f"{disk.summary()}",
         file=sys.stderr,
     )
     return figures, parameters

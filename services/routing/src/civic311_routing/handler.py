@@ -61,6 +61,12 @@ async def watch_handler(envelope: Envelope[Any], conn: asyncpg.Connection) -> No
     """Fold one of the request's events into its watch."""
     if not concerns_watch(envelope):
         return
+    if envelope.actor == ROUTING:
+        # Routing's own Assigned is almost always the request's first watched event: write its watch
+        # as a new row without reading first; only if a row is there already, read and fold.
+        first = follow(None, envelope)
+        if first is not None and await save_watch(conn, first, previous=None):
+            return
     for _ in range(WATCH_ATTEMPTS):
         watch = await load_watch(conn, envelope.stream_id)
         changed = follow(watch, envelope)
