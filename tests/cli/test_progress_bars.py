@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from civic311_backbone.settings import BackboneSettings
@@ -13,7 +14,10 @@ from tests.reporting.boston_export import case, write_export
 
 
 @pytest.fixture
-def export(tmp_path: Path, settings: BackboneSettings, monkeypatch: pytest.MonkeyPatch) -> Path:
+def export(
+    tmp_path: Path, settings: BackboneSettings, pool: asyncpg.Pool, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A small export, and the commands pointed at the test's schema (`pool` drops it afterwards)."""
     point_at(settings, monkeypatch)
     return write_export(
         tmp_path / "export.csv",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+import threading
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from typing import Any
 from uuid import uuid4
 
 import asyncpg
@@ -30,17 +33,71 @@ def nats_server_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def handed_out() -> Iterator[list[BackboneSettings]]:
+    """Every test's isolation, removed when the session ends, whatever the test left behind: a test
+    that only starts a service process (which migrates its own schema and makes its stream) has
+    nothing else that drops them, and on a shared server they would pile up run after run."""
+    handed: list[BackboneSettings] = []
+    yield handed
+    if handed:
+        _in_a_loop_of_its_own(_remove_isolations(handed))
+
+
 @pytest.fixture
-def settings(database_server_url: str, nats_server_url: str) -> BackboneSettings:
+def settings(
+    database_server_url: str, nats_server_url: str, handed_out: list[BackboneSettings]
+) -> BackboneSettings:
     """Settings that isolate this test: its own schema, JetStream stream and subject prefix."""
     tag = uuid4().hex[:12]
-    return BackboneSettings(
+    isolation = BackboneSettings(
         database_url=database_server_url,
         nats_url=nats_server_url,
         database_schema=f"t_{tag}",
         stream_name=f"T_{tag}",
         subject_prefix=f"t{tag}",
     )
+    handed_out.append(isolation)
+    return isolation
+
+
+async def _remove_isolations(handed: list[BackboneSettings]) -> None:
+    conn = await asyncpg.connect(str(handed[0].database_url))
+    try:
+        left = await conn.fetch(
+            "SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[])",
+            [isolation.database_schema for isolation in handed],
+        )
+        for row in left:
+            await conn.execute(f'DROP SCHEMA "{row["nspname"]}" CASCADE')
+    finally:
+        await conn.close()
+    client = await nats.connect(handed[0].nats_servers)
+    try:
+        for isolation in handed:
+            for stream in (isolation.stream_name, dead_letter_stream(isolation)):
+                with contextlib.suppress(NotFoundError):
+                    await client.jetstream().delete_stream(stream)
+    finally:
+        await client.close()
+
+
+def _in_a_loop_of_its_own(work: Coroutine[Any, Any, None]) -> None:
+    """Run `work` to the end on a thread of its own (the session's teardown may run where a test's
+    event loop is still set), and raise here what it raised."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(work)
+        except BaseException as failure:  # handed to the caller's thread
+            failures.append(failure)
+
+    thread = threading.Thread(target=run, name="remove-test-isolations")
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
 
 
 def settings_env(settings: BackboneSettings) -> dict[str, str]:
