@@ -1,12 +1,14 @@
 """Routing's watch over open requests (a table of its own) and the background task that warns supervisors.
 
 The consumer folds each request's Assigned, Closed and reopening events into `routing_sla_watch`, each
-write one statement that applies only if the row is as it was read (`save_watch`). The watcher wakes when the next warning falls due (or when the consumer says a
-watch changed, or after `idle` seconds at most; never sooner than `settle`, one second, after its last
-look, so that a burst of warnings is given together), reads the due rows, and for each appends the
-SlaWarning to the request's stream and then marks it given if the watch is still as read. The warnings'
-ids are deterministic, so a second routing instance warning at the same moment, or a watch rebuilt
-from scratch, stores nothing twice.
+write one statement that applies only if the row is as it was read (`save_watch`). The watcher wakes
+when the next warning falls due (or when the consumer says a watch changed, or after `idle` seconds at
+most; never sooner than `settle`, one second, after its last look, so that a burst of warnings is given
+together), reads the due rows, and for each appends the SlaWarning to the request's stream and then
+marks it given if the watch is still as read. The warnings' ids are deterministic, so a second routing
+instance warning at the same moment, or a watch rebuilt from scratch, stores nothing twice; a watcher
+stopped between the two statements appends the same warning again at its next look, which stores
+nothing, and then marks it.
 """
 
 from __future__ import annotations
