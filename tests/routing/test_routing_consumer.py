@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 from uuid import uuid4
 
 import asyncpg
@@ -12,7 +13,7 @@ import pytest
 from faststream.nats import NatsBroker
 from nats.aio.client import Client as NatsClient
 
-from civic311_backbone.contracts import Location, RequestCreated, from_record, new_event
+from civic311_backbone.contracts import Envelope, Location, RequestCreated, from_record, new_event
 from civic311_backbone.relay.jetstream import ensure_stream
 from civic311_backbone.relay.relay import Relay
 from civic311_backbone.service.runner import Resources
@@ -78,6 +79,13 @@ async def _assigned(store: EventStore, stream: str) -> list[RecordedEvent]:
     return [e for e in await store.read_stream(stream) if e.event_type == "Assigned"]
 
 
+async def _stored_pothole(store: EventStore) -> tuple[str, Envelope[Any]]:
+    """A pothole report in a stream of its own, and its RequestCreated as the bus would bring it."""
+    stream = new_stream_id()
+    await store.append(stream, [new_event(_pothole(), actor=RESIDENT)], expected_version=0)
+    return stream, from_record((await store.read_stream(stream))[0])
+
+
 async def _watch(pool: asyncpg.Pool, stream: str) -> Watch | None:
     async with pool.acquire() as conn:
         return await load_watch(conn, stream)
@@ -123,9 +131,7 @@ async def test_handling_the_same_request_twice_stores_one_assigned(
     store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings
 ) -> None:
     # Given a stored request, when the handler runs for it twice (a redelivery),
-    stream = new_stream_id()
-    await store.append(stream, [new_event(_pothole(), actor=RESIDENT)], expected_version=0)
-    envelope = from_record((await store.read_stream(stream))[0])
+    stream, envelope = await _stored_pothole(store)
     handle = routing_handler(build_router(_routing_settings(settings)), store)
     for _ in range(2):
         async with pool.acquire() as conn:
@@ -139,9 +145,7 @@ async def test_a_request_delivered_again_after_the_calendar_changed_keeps_its_fi
     store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings
 ) -> None:
     # Given a pothole routing assigned (two working days)
-    stream = new_stream_id()
-    await store.append(stream, [new_event(_pothole(), actor=RESIDENT)], expected_version=0)
-    created = from_record((await store.read_stream(stream))[0])
+    stream, created = await _stored_pothole(store)
     async with pool.acquire() as conn:
         await migrate_routing(conn)
         await routing_handler(build_router(_routing_settings(settings)), store)(created, conn)
