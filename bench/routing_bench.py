@@ -143,7 +143,7 @@ async def _offer(connections: Connections, reports: Sequence[bytes], rate: float
     return len(reports), went_out
 
 
-async def _latencies_ms(pool: asyncpg.Pool, since: datetime) -> list[asyncpg.Record]:
+async def _measured_requests(pool: asyncpg.Pool, since: datetime) -> list[asyncpg.Record]:
     """Each measured request, by when it was stored: its latency, and the part of it until routing
     decided (its Assigned's occurred_at; the rest is routing's append)."""
     requests: list[asyncpg.Record] = await pool.fetch(
@@ -261,7 +261,7 @@ async def routing_figures(
         await connections.close()
         for service in services:
             service.stop()
-    requests = await _latencies_ms(pool, since)
+    requests = await _measured_requests(pool, since)
     latencies = sorted(float(r["ms"]) for r in requests)
     p50, p99 = _percentile(latencies, 0.50), _percentile(latencies, 0.99)
     trace = os.environ.get("BENCH_ROUTING_TRACE")
