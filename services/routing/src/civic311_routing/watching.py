@@ -171,8 +171,8 @@ class BreachWatcher:
         return 1
 
     async def _seconds_to_next(self) -> float:
-        """Seconds until the next warning falls due: at least 0.1 (a row another instance holds is due
-        now too), at most `idle`."""
+        """Seconds until the next warning falls due: at least 0.1 (a row left due, say one whose batch
+        another watcher was giving, is looked at again soon), at most `idle`."""
         following: datetime | None = await self._pool.fetchval(
             f"""SELECT min(CASE WHEN warned IS NULL THEN due_at - $1::interval ELSE due_at END)
                 FROM routing_sla_watch WHERE {_PENDING}""",
