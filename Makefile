@@ -8,14 +8,14 @@ UV := .tools/bin/uv
 help:
 	@echo "make run    - the whole system on embedded PostgreSQL and NATS (or DATABASE_URL / NATS_URL)"
 	@echo "make test   - every test (real PostgreSQL and NATS: from the environment, Docker, or embedded)"
-	@echo "make lint   - ruff and mypy"
+	@echo "make lint   - ruff, mypy, the import contracts (import-linter) and the event documents"
 	@echo "make bench  - benchmarks beside their raw ceilings; writes bench/results/latest.json"
 
 $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-.venv/.synced: $(UV) pyproject.toml uv.lock shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+.venv/.synced: $(UV) pyproject.toml uv.lock $(wildcard shared/*/pyproject.toml) $(wildcard services/*/pyproject.toml)
 	$(UV) sync --frozen
 	@touch $@
 
@@ -40,7 +40,8 @@ test-fast: .venv/.synced
 lint: .venv/.synced
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen mypy shared/src services/*/src src tests bench
+	$(UV) run --frozen mypy shared/*/src services/*/src src tests bench
+	$(UV) run --frozen lint-imports
 	$(UV) run --frozen civic311 contracts export --check
 
 format: .venv/.synced

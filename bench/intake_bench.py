@@ -19,9 +19,10 @@ import asyncpg
 from bench.report import Figure
 from bench.services import start_service, wait_ready
 from bench.wrk import WrkRun, form_post_script, run_wrk
+from civic311_backbone.service.runner import migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_intake.access import issue_api_key
-from civic311_intake.tables import migrate_intake
+from civic311_intake.wiring import SERVICE as INTAKE
 
 SECONDS = int(os.environ.get("BENCH_INTAKE_SECONDS", "20"))
 CONNECTIONS = int(os.environ.get("BENCH_INTAKE_CONNECTIONS", "16"))
@@ -49,7 +50,7 @@ async def _created(pool: asyncpg.Pool) -> int:
 
 async def intake_figures(settings: BackboneSettings, pool: asyncpg.Pool) -> tuple[list[Figure], WrkRun]:
     async with pool.acquire() as conn:
-        await migrate_intake(conn)
+        await migrate_service(conn, INTAKE)
     api_key = await issue_api_key(pool, issued_to="bench")
     with tempfile.TemporaryDirectory(prefix="civic311-bench-intake-") as logs:
         gateway = start_service("civic311_intake", settings, Path(logs), POSTS_PER_MINUTE="0")

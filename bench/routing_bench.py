@@ -49,12 +49,13 @@ from bench.services import (
     wait_ready,
 )
 from civic311_backbone.contracts import Actor, Location, RequestCreated
+from civic311_backbone.service.runner import migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.testing.servers import nats_url, postgres_url
+from civic311_city.catalogue import RequestType
 from civic311_intake.access import issue_api_key
-from civic311_intake.tables import migrate_intake
+from civic311_intake.wiring import SERVICE as INTAKE
 from civic311_routing.config import build_router
-from civic311_routing.domain.catalogue import RequestType
 from civic311_routing.settings import RoutingSettings
 
 RESIDENT = Actor(kind="resident", id="bench")
@@ -215,7 +216,7 @@ async def routing_figures(
 
     logs = Path(tempfile.mkdtemp(prefix="civic311-bench-routing-"))
     async with pool.acquire() as conn:
-        await migrate_intake(conn)
+        await migrate_service(conn, INTAKE)
         # PostgreSQL writes out what earlier runs (a million-event fill, say) left dirty now, not in
         # the measured window, where its disk flushes would slow every commit (superusers only).
         with contextlib.suppress(asyncpg.InsufficientPrivilegeError):

@@ -11,36 +11,30 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from civic311_backbone.consuming import ConsumerSpec, EventConsumer
+from civic311_backbone.consuming import ConsumerSpec
 from civic311_backbone.contracts import Envelope
-from civic311_backbone.service.runner import Resources, Wiring, run
-from civic311_backbone.settings import BackboneSettings, HttpSettings
+from civic311_backbone.service.runner import Resources, Service, Wiring, run
+from civic311_backbone.settings import ServiceSettings
 from tests.backbone.consumer_fixtures import record_effect
 
 
-class CrashingSettings(BackboneSettings, HttpSettings):
+class CrashingSettings(ServiceSettings):
     crash_marker: Path
 
 
-async def wire(resources: Resources) -> Wiring:
+async def wire(resources: Resources[CrashingSettings]) -> Wiring:
     settings = resources.settings
-    assert isinstance(settings, CrashingSettings)
 
     async def crash_once(_: Envelope[Any]) -> None:
         if not settings.crash_marker.exists():
             settings.crash_marker.touch()
             os.kill(os.getpid(), signal.SIGKILL)
 
-    consumer = EventConsumer(
-        spec=ConsumerSpec(name="crashing", handler=record_effect, ack_wait_seconds=1.0),
-        pool=resources.pool,
-        store=resources.store,
-        settings=settings,
-        after_commit=crash_once,
+    consumer = resources.consumer(
+        ConsumerSpec(name="crashing", handler=record_effect, ack_wait_seconds=1.0), after_commit=crash_once
     )
     return Wiring(consumers=[consumer])
 
 
 if __name__ == "__main__":
-    settings = CrashingSettings()
-    run("crashing-consumer", settings, settings, wire)
+    run(Service(name="crashing_consumer", settings=CrashingSettings, wire=wire))

@@ -21,6 +21,8 @@ from civic311_backbone.contracts import (
     RequestCreated,
     SlaWarning,
     StatusUpdated,
+    TransferRefused,
+    TransferRequested,
     new_event_id,
     to_wire,
 )
@@ -58,6 +60,10 @@ EXAMPLE_PAYLOADS: dict[str, Payload] = {
         queue="PWD-Streets-North",
         lead=timedelta(hours=4),
     ),
+    "TransferRequested": TransferRequested(
+        department="Transportation", queue="BTD-Signals", note="A signal fault, not a street light"
+    ),
+    "TransferRefused": TransferRefused(department="Parks", reason="not a department of this city: 'Parks'"),
 }
 
 

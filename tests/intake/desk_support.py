@@ -14,14 +14,15 @@ import asyncpg
 import httpx
 
 from civic311_backbone.contracts import Actor, Assigned, Contact, Location, RequestCreated, new_event
+from civic311_backbone.contracts.tracking import new_tracking_number, stream_id_for
+from civic311_backbone.service.runner import migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.factories import RESIDENT
 from civic311_backbone.testing.plugin import settings_env
 from civic311_intake.access import add_staff_account
 from civic311_intake.domain.staff import Role
-from civic311_intake.domain.tracking import new_tracking_number, stream_id_for
-from civic311_intake.tables import migrate_intake
+from civic311_intake.wiring import SERVICE as INTAKE
 from tests.support.processes import ServiceProcess
 
 PASSWORD = "correct horse battery staple"
@@ -96,7 +97,7 @@ async def running_desk(
 ) -> AsyncIterator[RunningDesk]:
     """The gateway (and, for the queues, which read the bus-fed index, the relay) as processes."""
     async with pool.acquire() as conn:
-        await migrate_intake(conn)
+        await migrate_service(conn, INTAKE)
     env = settings_env(settings)
     processes = [ServiceProcess("civic311_intake", env, log_dir).start()]
     if with_relay:

@@ -16,11 +16,12 @@ import nats
 from nats.js.errors import NotFoundError
 
 from civic311_backbone.relay.jetstream import dead_letter_stream
+from civic311_backbone.service.runner import migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
 from civic311_backbone.testing.plugin import settings_env
 from civic311_intake.access import issue_api_key
-from civic311_intake.tables import migrate_intake
+from civic311_intake.wiring import SERVICE as INTAKE
 from tests.support.processes import ServiceProcess
 from tests.support.waiting import eventually
 
@@ -122,7 +123,7 @@ async def open311_gateway(
     try:
         async with pool.acquire() as conn:
             await migrate(conn)
-            await migrate_intake(conn)
+            await migrate_service(conn, INTAKE)
         api_key = await issue_api_key(pool, issued_to="test")
         environment = {**settings_env(settings), **(env or {})}
         processes = [ServiceProcess("civic311_intake", environment, log_dir)]

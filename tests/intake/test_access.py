@@ -7,6 +7,7 @@ from datetime import timedelta
 import asyncpg
 import pytest
 
+from civic311_backbone.service.runner import migrate_service
 from civic311_intake.access import (
     AccountExists,
     ApiKeys,
@@ -15,7 +16,7 @@ from civic311_intake.access import (
     issue_api_key,
     revoke_api_key,
 )
-from civic311_intake.tables import migrate_intake
+from civic311_intake.wiring import SERVICE as INTAKE
 
 PASSWORD = "correct horse battery"
 
@@ -23,7 +24,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 async def intake_pool(pool: asyncpg.Pool) -> asyncpg.Pool:
     async with pool.acquire() as conn:
-        await migrate_intake(conn)
+        await migrate_service(conn, INTAKE)
     return pool
 
 

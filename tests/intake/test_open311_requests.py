@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from civic311_backbone.contracts import Actor, RequestCreated, StatusUpdated, from_record, new_event
+from civic311_backbone.contracts.tracking import new_tracking_number, stream_id_for
 from civic311_backbone.store import EventStore
-from civic311_intake.domain.tracking import new_tracking_number, stream_id_for
 from tests.intake.open311_support import CONTACT, Open311Gateway, open311_gateway, pothole, xml_of
 
 STAFF = Actor(kind="staff", id="desk-test")

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from civic311_backbone.contracts.tracking import new_tracking_number
+from civic311_city.loading import load_catalogue
 from civic311_intake.domain.open311_form import read_open311_form
 from civic311_intake.domain.open311_search import Criteria, Filters, criteria
 from civic311_intake.domain.submission import FieldProblem
-from civic311_intake.domain.tracking import new_tracking_number
-from civic311_routing.catalogue import load_catalogue
 
 CATALOGUE = load_catalogue()
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

@@ -17,7 +17,7 @@ from civic311_backbone.contracts import (
     StatusUpdated,
     new_event,
 )
-from civic311_intake.domain.tracking import new_tracking_number, stream_id_for
+from civic311_backbone.contracts.tracking import new_tracking_number, stream_id_for
 from tests.intake.open311_support import CONTACT, Open311Gateway, open311_gateway, pothole, xml_of
 from tests.support.waiting import eventually
 

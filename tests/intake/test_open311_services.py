@@ -11,7 +11,7 @@ import pytest
 
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.testing.plugin import settings_env
-from civic311_routing.catalogue import load_catalogue
+from civic311_city.loading import load_catalogue
 from tests.support.processes import ServiceProcess
 
 CONFIDENTIAL = "ETHICS_CONCERN"
@@ -155,10 +155,10 @@ async def test_an_unknown_or_confidential_code_is_404_in_the_specs_error_format(
 async def test_the_gateway_serves_the_catalogue_the_operator_points_both_services_at(
     settings: BackboneSettings, tmp_path: Path
 ) -> None:
-    from civic311_routing.catalogue import DEFAULT_CATALOGUE
+    from civic311_city.loading import SAMPLE_CATALOGUE
 
     edited = tmp_path / "catalogue.toml"
-    edited.write_text(DEFAULT_CATALOGUE.read_text().replace('name = "Pothole"', 'name = "Road pothole"'))
+    edited.write_text(SAMPLE_CATALOGUE.read_text().replace('name = "Pothole"', 'name = "Road pothole"'))
     env = {**settings_env(settings), "CATALOGUE_PATH": str(edited)}
     gateway = ServiceProcess("civic311_intake", env, tmp_path).start()
     try:

@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from civic311_routing.catalogue import load_catalogue
+from civic311_city.loading import load_catalogue
 from tests.intake.open311_support import Open311Gateway, open311_gateway, pothole
 
 EXAMPLES_PER_OPERATION = 20

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from civic311_city.loading import load_catalogue
 from civic311_intake.web import Translator
 from civic311_intake.web.i18n import message_keys
-from civic311_routing.catalogue import load_catalogue
 
 BOSTON = ZoneInfo("America/New_York")
 

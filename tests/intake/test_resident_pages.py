@@ -11,11 +11,11 @@ import httpx
 import pytest
 
 from civic311_backbone.contracts import Assigned, RequestCreated, StatusUpdated, from_record, new_event
+from civic311_backbone.contracts.tracking import new_tracking_number, stream_id_for
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.factories import STAFF
 from civic311_backbone.testing.plugin import settings_env
-from civic311_intake.domain.tracking import new_tracking_number, stream_id_for
 from tests.support.processes import ServiceProcess
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -16,9 +16,9 @@ import pytest
 from playwright.async_api import Browser, Geolocation, Page, ViewportSize, expect
 
 from civic311_backbone.contracts import Assigned, RequestCreated, from_record, new_event
+from civic311_backbone.contracts.tracking import parse_tracking_number, stream_id_for
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
-from civic311_intake.domain.tracking import parse_tracking_number, stream_id_for
 from tests.intake.desk_support import ROUTING, RunningDesk, running_desk
 from tests.support.browser import screenshot_path
 

@@ -22,12 +22,13 @@ import asyncpg
 import httpx
 import pytest
 
+from civic311_backbone.service.runner import migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.plugin import settings_env
-from civic311_intake.channels.conversation_store import migrate_channels
+from civic311_city.loading import load_catalogue
 from civic311_intake.channels.inbound import InboundMessage, TextIntake, receive
-from civic311_routing.catalogue import load_catalogue
+from civic311_intake.wiring import SERVICE as INTAKE
 from tests.intake.text_channel_support import TRACKING_NUMBER, filed, requests_filed
 from tests.support.processes import ServiceProcess
 
@@ -264,7 +265,7 @@ async def test_a_conversation_left_longer_than_its_time_is_forgotten(
     pool: asyncpg.Pool, store: EventStore
 ) -> None:
     async with pool.acquire() as conn:
-        await migrate_channels(conn)
+        await migrate_service(conn, INTAKE)
     intake = TextIntake(
         pool, store, load_catalogue(), conversation_ttl=timedelta(0), time_zone=ZoneInfo("America/New_York")
     )

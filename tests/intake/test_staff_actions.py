@@ -19,6 +19,7 @@ from civic311_backbone.contracts import (
     from_record,
     new_event,
 )
+from civic311_backbone.contracts.tracking import new_tracking_number, stream_id_for
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, NewEvent, RecordedEvent, notify_channel
 from civic311_backbone.testing.factories import RESIDENT, STAFF
@@ -26,7 +27,6 @@ from civic311_backbone.testing.plugin import settings_env
 from civic311_intake.desk.actions import Desk, StaleRequest, change_request
 from civic311_intake.domain.staff import StaffMember
 from civic311_intake.domain.staff_commands import Close
-from civic311_intake.domain.tracking import new_tracking_number, stream_id_for
 from civic311_routing.config import build_router
 from civic311_routing.settings import RoutingSettings
 from tests.intake.desk_support import PARKS, PUBLIC_WORKS, RunningDesk, running_desk

@@ -15,10 +15,10 @@ import pytest
 from nats.aio.client import Client as NatsClient
 
 from civic311_backbone.contracts import Closed, new_event, utc_now
+from civic311_backbone.contracts.tracking import stream_id_for
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.factories import STAFF
-from civic311_intake.domain.tracking import stream_id_for
 from tests.intake.desk_support import PARKS, PUBLIC_WORKS, RunningDesk, running_desk
 from tests.support.waiting import eventually
 

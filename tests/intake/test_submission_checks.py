@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from civic311_city.catalogue import Catalogue
 from civic311_intake.domain.submission import (
     MAX_DESCRIPTION,
     FieldProblem,
@@ -11,7 +12,6 @@ from civic311_intake.domain.submission import (
     check_submission,
     request_created,
 )
-from civic311_routing.domain.catalogue import Catalogue
 
 CATALOGUE = Catalogue.model_validate(
     {

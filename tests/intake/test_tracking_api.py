@@ -16,11 +16,11 @@ from civic311_backbone.contracts import (
     StatusUpdated,
     new_event,
 )
+from civic311_backbone.contracts.tracking import new_tracking_number
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.factories import RESIDENT, STAFF
 from civic311_backbone.testing.plugin import settings_env
-from civic311_intake.domain.tracking import new_tracking_number
 from civic311_intake.filing import file_request
 from tests.support.processes import ServiceProcess
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from civic311_intake.domain.tracking import (
+from civic311_backbone.contracts.tracking import (
     ALPHABET,
     InvalidTrackingNumber,
     new_tracking_number,

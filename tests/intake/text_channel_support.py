@@ -6,8 +6,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from civic311_backbone.contracts.tracking import stream_id_for
 from civic311_backbone.store import EventStore, RecordedEvent
-from civic311_intake.domain.tracking import stream_id_for
 
 TRACKING_NUMBER = re.compile(r"\b[2-9B-DF-HJ-NP-TV-X]{3}-[2-9B-DF-HJ-NP-TV-X]{5}\b")
 

@@ -10,11 +10,11 @@ import httpx
 
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.testing.plugin import settings_env
-from civic311_routing.config import DATA as ROUTING_DATA
+from civic311_city.loading import SAMPLE_DISTRICTS
 from tests.support.processes import ServiceProcess
 from tests.support.waiting import eventually
 
-DISTRICTS = ROUTING_DATA / "districts.geojson"
+DISTRICTS = SAMPLE_DISTRICTS
 
 
 async def projection_position(client: httpx.AsyncClient) -> int:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from civic311_routing.domain.calendar import BusinessCalendar, OpeningHours
+from civic311_city.calendar import BusinessCalendar, OpeningHours
 
 BOSTON = ZoneInfo("America/New_York")
 FULL_DAY = OpeningHours(time(7, 30), time(16, 30))

@@ -27,14 +27,15 @@ from civic311_backbone.contracts import (
 )
 from civic311_backbone.relay.jetstream import ensure_stream
 from civic311_backbone.relay.relay import Relay
-from civic311_backbone.service.runner import Resources
+from civic311_backbone.service.runner import Resources, migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.factories import RESIDENT, new_stream_id
 from civic311_routing.config import build_router
 from civic311_routing.handler import routing_handler
 from civic311_routing.settings import RoutingSettings
-from civic311_routing.watching import BreachWatcher, load_watch, migrate_routing, save_watch
+from civic311_routing.watching import BreachWatcher, load_watch, save_watch
+from civic311_routing.wiring import SERVICE as ROUTING_SERVICE
 from civic311_routing.wiring import wire
 from tests.support.waiting import eventually
 
@@ -82,7 +83,7 @@ async def _warnings(store: EventStore, stream: str) -> list[tuple[str, str]]:
 @pytest.fixture
 async def routing_tables(pool: asyncpg.Pool) -> None:
     async with pool.acquire() as conn:
-        await migrate_routing(conn)
+        await migrate_service(conn, ROUTING_SERVICE)
 
 
 class Desk:
@@ -245,6 +246,8 @@ async def routing_running(
         settings, sla_warning_lead=timedelta(seconds=3), sla_warning_idle=timedelta(seconds=1)
     )
     broker = NatsBroker(settings.nats_servers)
+    async with pool.acquire() as conn:
+        await migrate_service(conn, ROUTING_SERVICE)
     wiring = await wire(Resources(settings=routing, pool=pool, store=store, broker=broker))
     for consumer in wiring.consumers:
         consumer.subscribe(broker)

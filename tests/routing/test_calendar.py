@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from civic311_routing.domain.calendar import due_at
+from civic311_city.calendar import due_at
 from tests.routing.calendars import city_hall, local
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from civic311_routing.domain.calendar import TargetKind, due_at
+from civic311_city.calendar import TargetKind, due_at
 from tests.routing.calendars import city_hall
 
 CALENDAR = city_hall()

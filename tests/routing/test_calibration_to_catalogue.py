@@ -11,11 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from civic311_city.catalogue import Catalogue
+from civic311_city.loading import CityConfigError, load_catalogue, load_districts
 from civic311_routing.calibrate import read_boston_2011, sla_line
-from civic311_routing.catalogue import CatalogueError, load_catalogue
-from civic311_routing.config import load_districts
 from civic311_routing.domain.calibration import CUTOFFS, Case, Policy, TypePolicy, calibrate, target
-from civic311_routing.domain.catalogue import Catalogue
 from civic311_routing.domain.routing import Router
 from tests.routing.calendars import BOSTON, city_hall
 from tests.routing.test_calibration import BOSTON_2011
@@ -126,7 +125,7 @@ def test_a_policy_the_catalogue_cannot_use_is_refused_with_its_field(
 ) -> None:
     path = tmp_path / "catalogue.toml"
     path.write_text(_catalogue_text([f"sla = {sla}"]), encoding="utf-8")
-    with pytest.raises(CatalogueError, match=rf"catalogue.toml:1: type T00 .*{error}"):
+    with pytest.raises(CityConfigError, match=rf"catalogue.toml:1: type T00 .*{error}"):
         load_catalogue(path)
 
 

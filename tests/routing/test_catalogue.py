@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from civic311_routing.catalogue import CatalogueError, load_catalogue
+from civic311_city.loading import CityConfigError, load_catalogue
 
 ENTRY = """
 [[type]]
@@ -52,7 +52,7 @@ def test_attributes_keep_open311_datatypes_and_order() -> None:
 
 def test_a_bad_field_is_reported_with_its_line_entry_and_field(tmp_path: Path) -> None:
     text = ENTRY.format(code="POTHOLE", kind="working_days") + ENTRY.format(code="LIGHT", kind="fortnights")
-    with pytest.raises(CatalogueError, match=r"catalogue.toml:10: type LIGHT \(entry 2\), field sla.kind"):
+    with pytest.raises(CityConfigError, match=r"catalogue.toml:10: type LIGHT \(entry 2\), field sla.kind"):
         load_catalogue(_write(tmp_path, text))
 
 
@@ -60,16 +60,16 @@ def test_a_list_question_without_answers_is_refused(tmp_path: Path) -> None:
     text = ENTRY.format(code="POTHOLE", kind="working_days") + (
         '\n[[type.attributes]]\ncode = "SIZE"\nquestion = "How big?"\ndatatype = "singlevaluelist"\norder = 1\n'
     )
-    with pytest.raises(CatalogueError, match=r"type POTHOLE.*field attributes\.0: .*needs values"):
+    with pytest.raises(CityConfigError, match=r"type POTHOLE.*field attributes\.0: .*needs values"):
         load_catalogue(_write(tmp_path, text))
 
 
 def test_a_code_used_twice_is_refused(tmp_path: Path) -> None:
     text = ENTRY.format(code="POTHOLE", kind="working_days") * 2
-    with pytest.raises(CatalogueError, match="POTHOLE appears twice"):
+    with pytest.raises(CityConfigError, match="POTHOLE appears twice"):
         load_catalogue(_write(tmp_path, text))
 
 
 def test_broken_toml_says_where(tmp_path: Path) -> None:
-    with pytest.raises(CatalogueError, match=r"not valid TOML: .*line 2"):
+    with pytest.raises(CityConfigError, match=r"not valid TOML: .*line 2"):
         load_catalogue(_write(tmp_path, "[[type]]\ncode = \n"))

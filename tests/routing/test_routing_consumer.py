@@ -16,16 +16,18 @@ from nats.aio.client import Client as NatsClient
 from civic311_backbone.contracts import Envelope, Location, RequestCreated, from_record, new_event
 from civic311_backbone.relay.jetstream import ensure_stream
 from civic311_backbone.relay.relay import Relay
-from civic311_backbone.service.runner import Resources
+from civic311_backbone.service.runner import Resources, migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, RecordedEvent
 from civic311_backbone.testing.factories import RESIDENT, new_stream_id
-from civic311_routing.config import build_calendar, build_router
+from civic311_city.calendar import due_at
+from civic311_city.city import build_calendar
+from civic311_routing.config import build_router
 from civic311_routing.domain.breach import Watch
-from civic311_routing.domain.calendar import due_at
 from civic311_routing.handler import routing_handler
 from civic311_routing.settings import RoutingSettings
-from civic311_routing.watching import load_watch, migrate_routing
+from civic311_routing.watching import load_watch
+from civic311_routing.wiring import SERVICE as ROUTING_SERVICE
 from civic311_routing.wiring import wire
 from tests.support.waiting import eventually
 
@@ -68,6 +70,8 @@ async def routing_running(
 ) -> AsyncIterator[None]:
     broker = NatsBroker(settings.nats_servers)
     resources = Resources(settings=_routing_settings(settings), pool=pool, store=store, broker=broker)
+    async with pool.acquire() as conn:
+        await migrate_service(conn, ROUTING_SERVICE)
     for consumer in (await wire(resources)).consumers:
         consumer.subscribe(broker)
     await broker.start()
@@ -147,7 +151,7 @@ async def test_a_request_delivered_again_after_the_calendar_changed_keeps_its_fi
     # Given a pothole routing assigned (two working days)
     stream, created = await _stored_pothole(store)
     async with pool.acquire() as conn:
-        await migrate_routing(conn)
+        await migrate_service(conn, ROUTING_SERVICE)
         await routing_handler(build_router(_routing_settings(settings)), store)(created, conn)
     first = from_record((await _assigned(store, stream))[0]).payload
     # When it is delivered again to a routing restarted with a fortnight of closures (it would now be

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from civic311_backbone.contracts import Location, RequestCreated
-from civic311_routing.catalogue import load_catalogue
-from civic311_routing.config import load_districts, load_rules
-from civic311_routing.domain.calendar import due_at
+from civic311_city.calendar import due_at
+from civic311_city.loading import load_catalogue, load_districts
+from civic311_routing.config import load_rules
 from civic311_routing.domain.routing import Router
 from tests.routing.calendars import city_hall, local
 

@@ -7,7 +7,7 @@ from datetime import date, time
 import pytest
 from pydantic import ValidationError
 
-from civic311_routing.config import build_calendar
+from civic311_city.city import build_calendar
 from civic311_routing.settings import RoutingSettings
 
 SERVERS = {"database_url": "postgresql://civic311@db/civic311", "nats_url": "nats://nats:4222"}

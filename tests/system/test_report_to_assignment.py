@@ -16,14 +16,15 @@ import httpx
 import pytest
 
 from civic311_backbone.contracts import Assigned, Envelope, from_record
+from civic311_backbone.contracts.tracking import stream_id_for
+from civic311_backbone.service.runner import migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.plugin import settings_env
+from civic311_city.calendar import due_at
+from civic311_city.city import build_calendar
 from civic311_intake.access import issue_api_key
-from civic311_intake.domain.tracking import stream_id_for
-from civic311_intake.tables import migrate_intake
-from civic311_routing.config import build_calendar
-from civic311_routing.domain.calendar import due_at
+from civic311_intake.wiring import SERVICE as INTAKE
 from civic311_routing.settings import RoutingSettings
 from tests.support.processes import ServiceProcess
 from tests.support.waiting import eventually
@@ -33,7 +34,7 @@ from tests.support.waiting import eventually
 async def gateway(settings: BackboneSettings, pool: asyncpg.Pool, tmp_path: Path) -> AsyncIterator[str]:
     """The Open311 base URL of a running gateway, with the relay and routing running beside it."""
     async with pool.acquire() as conn:
-        await migrate_intake(conn)
+        await migrate_service(conn, INTAKE)
     env = settings_env(settings)
     processes = [
         ServiceProcess(module, env, tmp_path).start()

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from civic311_backbone.embedded.ports import LOOPBACK
-from civic311_routing.config import DATA as ROUTING_DATA
 
 READY_PATH = "/health/ready"
 
@@ -52,8 +51,6 @@ SERVICES: tuple[Service, ...] = (
         "reporting",
         "civic311_reporting",
         links=(Link("dashboard", "/dashboard"),),
-        # The dashboard's map draws the same district outlines routing decides with.
-        default_env=(("DISTRICTS_PATH", str(ROUTING_DATA / "districts.geojson")),),
     ),
 )
 

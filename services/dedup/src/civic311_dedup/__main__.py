@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from civic311_backbone.service.runner import run
-from civic311_dedup.settings import DedupSettings
-from civic311_dedup.wiring import wire
+from civic311_dedup.wiring import SERVICE
 
 
 def main() -> None:
-    settings = DedupSettings()
-    run("dedup", settings, settings, wire)
+    run(SERVICE)
 
 
 if __name__ == "__main__":

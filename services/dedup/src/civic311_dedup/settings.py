@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from civic311_backbone.settings import BackboneSettings, HttpSettings
+from civic311_backbone.settings import ServiceSettings
+from civic311_city import CitySettings
 
 
-class DedupSettings(BackboneSettings, HttpSettings):
+class DedupSettings(ServiceSettings, CitySettings):
     """Everything the dedup process reads from its environment."""

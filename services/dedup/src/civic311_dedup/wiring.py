@@ -7,9 +7,10 @@ from typing import Any
 import asyncpg
 import structlog
 
-from civic311_backbone.consuming import ConsumerSpec, EventConsumer
+from civic311_backbone.consuming import ConsumerSpec
 from civic311_backbone.contracts import Envelope
-from civic311_backbone.service.runner import Resources, Wiring
+from civic311_backbone.service.runner import Resources, Service, Wiring
+from civic311_dedup.settings import DedupSettings
 
 log = structlog.get_logger(__name__)
 
@@ -19,11 +20,9 @@ async def observe(envelope: Envelope[Any], conn: asyncpg.Connection) -> None:
     log.info("event received")
 
 
-async def wire(resources: Resources) -> Wiring:
-    consumer = EventConsumer(
-        spec=ConsumerSpec(name="dedup", handler=observe, event_types={"RequestCreated"}),
-        pool=resources.pool,
-        store=resources.store,
-        settings=resources.settings,
-    )
+async def wire(resources: Resources[DedupSettings]) -> Wiring:
+    consumer = resources.consumer(ConsumerSpec(name="dedup", handler=observe, event_types={"RequestCreated"}))
     return Wiring(consumers=[consumer])
+
+
+SERVICE = Service(name="dedup", settings=DedupSettings, wire=wire)

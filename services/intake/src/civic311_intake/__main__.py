@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from civic311_backbone.service.runner import run
-from civic311_intake.settings import IntakeSettings
-from civic311_intake.wiring import wire
+from civic311_intake.wiring import SERVICE
 
 
 def main() -> None:
-    settings = IntakeSettings()
-    run("intake", settings, settings, wire)
+    run(SERVICE)
 
 
 if __name__ == "__main__":

@@ -17,10 +17,10 @@ from uuid import UUID, uuid5
 import asyncpg
 
 from civic311_backbone.contracts import Actor, RequestCreated, new_event
+from civic311_backbone.contracts.tracking import STREAM_PREFIX, new_tracking_number, stream_id_for
 from civic311_backbone.store import AppendResult, EventIdReused, EventStore, NewEvent, WrongExpectedVersion
+from civic311_city.catalogue import Catalogue
 from civic311_intake.domain.submission import FieldProblem, Submission, check_submission, request_created
-from civic311_intake.domain.tracking import STREAM_PREFIX, new_tracking_number, stream_id_for
-from civic311_routing.domain.catalogue import Catalogue
 
 _FILINGS = UUID("6f1c2a8e-3d4b-5c6a-9e7f-0a1b2c3d4e5f")
 

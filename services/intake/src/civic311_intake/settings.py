@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from pydantic import Field, SecretStr
 
-from pydantic import Field, SecretStr, field_validator
-
-from civic311_backbone.settings import BackboneSettings, HttpSettings, TimeZoneName
+from civic311_backbone.settings import ServiceSettings
+from civic311_city import CitySettings
 
 
-class IntakeSettings(BackboneSettings, HttpSettings):
+class IntakeSettings(ServiceSettings, CitySettings):
     """Everything the intake process reads from its environment."""
-
-    catalogue_path: Path | None = Field(
-        default=None,
-        description="Service catalogue (TOML), the same file routing reads; unset: the shipped sample.",
-    )
 
     # Open311 GeoReport v2 (civic311_intake.api.open311).
     open311_jurisdiction_id: str | None = Field(
@@ -72,21 +65,3 @@ class IntakeSettings(BackboneSettings, HttpSettings):
     text_conversation_minutes: int = Field(
         default=30, ge=1, description="An SMS or e-mail conversation missing a piece is forgotten after this."
     )
-
-    # The resident pages (civic311_intake.pages) and the staff desk.
-    city_name: str = Field(
-        default="Sample City", min_length=1, description="The city's name, as the pages' header shows it."
-    )
-    city_time_zone: TimeZoneName = Field(
-        default="America/New_York",
-        description="IANA time zone the pages show dates in (the same variable routing reads).",
-    )
-
-    @field_validator("city_time_zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"{value!r} is not an IANA time zone") from error
-        return value

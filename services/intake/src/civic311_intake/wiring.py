@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from civic311_backbone.consuming import EventConsumer
-from civic311_backbone.service.runner import Resources, Wiring
+from civic311_backbone.service.runner import Resources, Service, Wiring
 from civic311_intake import channels, desk, pages, web
 from civic311_intake.access import ApiKeys, StaffAccounts
 from civic311_intake.api import open311, tracking
 from civic311_intake.api.protection import protect
 from civic311_intake.index import request_indexer
 from civic311_intake.settings import IntakeSettings
-from civic311_intake.tables import migrate_intake
 
 
-def create_app(resources: Resources, settings: IntakeSettings) -> FastAPI:
+def create_app(resources: Resources[IntakeSettings], settings: IntakeSettings) -> FastAPI:
     app = FastAPI(title="civic311 intake gateway", version="0.1.0")
     app.state.settings = settings
     app.state.pool = resources.pool
@@ -31,19 +29,14 @@ def create_app(resources: Resources, settings: IntakeSettings) -> FastAPI:
     return app
 
 
-async def wire(resources: Resources) -> Wiring:
+async def wire(resources: Resources[IntakeSettings]) -> Wiring:
     settings = resources.settings
-    assert isinstance(settings, IntakeSettings)
-    async with resources.pool.acquire() as conn:
-        await migrate_intake(conn)
-    indexer = EventConsumer(
-        spec=request_indexer(resources.store),
-        pool=resources.pool,
-        store=resources.store,
-        settings=settings,
-    )
+    indexer = resources.consumer(request_indexer(resources.store))
     app = create_app(resources, settings)
     text_channels = await channels.install(app, resources, settings)  # SMS and e-mail in
     return Wiring(
         app=app, consumers=[indexer], background=text_channels.background, checks=text_channels.checks
     )
+
+
+SERVICE = Service(name="intake", settings=IntakeSettings, wire=wire, migrations="civic311_intake.migrations")

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from civic311_backbone.service.runner import run
-from civic311_notifier.settings import NotifierSettings
-from civic311_notifier.wiring import wire
+from civic311_notifier.wiring import SERVICE
 
 
 def main() -> None:
-    settings = NotifierSettings()
-    run("notifier", settings, settings, wire)
+    run(SERVICE)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from civic311_backbone.settings import BackboneSettings, HttpSettings
+from civic311_backbone.settings import ServiceSettings
+from civic311_city import CitySettings
 
 
-class NotifierSettings(BackboneSettings, HttpSettings):
+class NotifierSettings(ServiceSettings, CitySettings):
     """Everything the notifier process reads from its environment."""

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from civic311_backbone.service.runner import run
-from civic311_reporting.settings import ReportingSettings
-from civic311_reporting.wiring import wire
+from civic311_reporting.wiring import SERVICE
 
 
 def main() -> None:
-    settings = ReportingSettings()
-    run("reporting", settings, settings, wire)
+    run(SERVICE)
 
 
 if __name__ == "__main__":

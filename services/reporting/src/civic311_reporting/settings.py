@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import Field, SecretStr, field_validator
 
-from civic311_backbone.settings import BackboneSettings, HttpSettings
+from civic311_backbone.settings import ServiceSettings
+from civic311_city import CitySettings
 
 
-class ReportingSettings(BackboneSettings, HttpSettings):
+class ReportingSettings(ServiceSettings, CitySettings):
     """Everything the reporting process reads from its environment."""
 
-    districts_path: Path | None = Field(
-        default=None,
-        description=(
-            "District polygons (GeoJSON, a `name` per feature), drawn on the dashboard's map; the same "
-            "file routing reads. Unset: the map shows the grid of cells without outlines."
-        ),
-    )
     map_tiles_url: str | None = Field(
         default=None,
         description=(

@@ -12,11 +12,12 @@ from typing import Any
 import asyncpg
 import structlog
 
-from civic311_backbone.consuming import ConsumerSpec, EventConsumer
+from civic311_backbone.consuming import ConsumerSpec
 from civic311_backbone.contracts import Envelope
 from civic311_backbone.service.pausing import pause
-from civic311_backbone.service.runner import BackgroundTask, Resources, Wiring
+from civic311_backbone.service.runner import BackgroundTask, Resources, Service, Wiring
 from civic311_backbone.store import EventStore
+from civic311_city.loading import SAMPLE_DISTRICTS
 from civic311_reporting.domain.districts import Outline, outlines_from_geojson
 from civic311_reporting.domain.profile import DEFAULT_PROFILE
 from civic311_reporting.live import LiveFact, LiveRequests
@@ -51,24 +52,17 @@ def follow_the_store(requests: LiveRequests, store: EventStore, every: float) ->
 
 
 def load_outlines(path: Path | None) -> tuple[Outline, ...]:
-    """The district outlines for the map, read once at start; none without DISTRICTS_PATH."""
-    if path is None:
-        return ()
-    return outlines_from_geojson(json.loads(path.read_text(encoding="utf-8")))
+    """The district outlines for the map, read once at start: the city's (DISTRICTS_PATH or the sample)."""
+    return outlines_from_geojson(json.loads((path or SAMPLE_DISTRICTS).read_text(encoding="utf-8")))
 
 
-async def wire(resources: Resources) -> Wiring:
+async def wire(resources: Resources[ReportingSettings]) -> Wiring:
     settings = resources.settings
-    if not isinstance(settings, ReportingSettings):
-        raise TypeError("the reporting service needs ReportingSettings")
     requests = LiveRequests()
     replayed = await requests.rebuild(resources.store)
     log.info("projection rebuilt", events=replayed, requests=len(requests.states), position=requests.position)
-    consumer = EventConsumer(
-        spec=ConsumerSpec(name="reporting", handler=keep_live(requests), event_types=None),
-        pool=resources.pool,
-        store=resources.store,
-        settings=settings,
+    consumer = resources.consumer(
+        ConsumerSpec(name="reporting", handler=keep_live(requests), event_types=None)
     )
     tiles = Tiles(settings.map_tiles_url, settings.map_tiles_attribution) if settings.map_tiles_url else None
     reporting = Reporting(
@@ -83,3 +77,6 @@ async def wire(resources: Resources) -> Wiring:
     every = settings.projection_poll_seconds
     background = [follow_the_store(requests, resources.store, every)] if every else []
     return Wiring(consumers=[consumer], background=background, app=create_app(reporting))
+
+
+SERVICE = Service(name="reporting", settings=ReportingSettings, wire=wire)

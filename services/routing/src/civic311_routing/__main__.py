@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from civic311_backbone.service.runner import run
-from civic311_routing.settings import RoutingSettings
-from civic311_routing.wiring import wire
+from civic311_routing.wiring import SERVICE
 
 
 def main() -> None:
-    settings = RoutingSettings()
-    run("routing", settings, settings, wire)
+    run(SERVICE)
 
 
 if __name__ == "__main__":

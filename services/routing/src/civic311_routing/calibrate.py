@@ -16,8 +16,8 @@ from pathlib import Path
 
 import holidays
 
+from civic311_city.catalogue import SlaTarget
 from civic311_routing.domain.calibration import Case, TypePolicy, calibrate
-from civic311_routing.domain.catalogue import SlaTarget
 
 
 def read_boston_2011(path: Path) -> Iterator[Case]:

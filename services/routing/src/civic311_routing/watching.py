@@ -24,24 +24,18 @@ import structlog
 
 from civic311_backbone.contracts import Actor, new_event, utc_now
 from civic311_backbone.service.pausing import pause
-from civic311_backbone.store import EventStore, bundled_migrations, migrate
+from civic311_backbone.store import EventStore
 from civic311_routing.domain.breach import Watch, breach_warning, warning_due, warning_event_id
 
 log = structlog.get_logger(__name__)
 
 ROUTING = Actor(kind="service", id="routing")
-LEDGER = "routing_migrations"
 _COLUMNS = "stream_id, version, open, due_at, department, queue, warned, assigned_by, correlation_id"
 _PENDING = "open AND due_at IS NOT NULL AND warned IS DISTINCT FROM 'breached'"
 
 _WATCH_FIELDS = dataclasses.fields(Watch)
 Clock = Callable[[], datetime]
 _NEVER = datetime.max.replace(tzinfo=UTC)
-
-
-async def migrate_routing(conn: asyncpg.Connection) -> list[str]:
-    """Routing's own tables, after the event store's."""
-    return await migrate(conn, bundled_migrations("civic311_routing.migrations"), ledger=LEDGER)
 
 
 async def load_watch(conn: asyncpg.Connection, stream_id: str) -> Watch | None:

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from civic311_backbone.consuming import ConsumerSpec, EventConsumer
+from civic311_backbone.consuming import ConsumerSpec
 from civic311_backbone.contracts import Envelope, utc_now
-from civic311_backbone.service.runner import Resources, Wiring
+from civic311_backbone.service.runner import Resources, Service, Wiring
 from civic311_routing.config import build_router
 from civic311_routing.domain.breach import warning_moment
 from civic311_routing.handler import HANDLED_TYPES, routing_handler
 from civic311_routing.settings import RoutingSettings
-from civic311_routing.watching import BreachWatcher, Clock, migrate_routing
+from civic311_routing.watching import BreachWatcher, Clock
 
 
-async def wire(resources: Resources, *, clock: Clock = utc_now) -> Wiring:
+async def wire(resources: Resources[RoutingSettings], *, clock: Clock = utc_now) -> Wiring:
     settings = resources.settings
-    if not isinstance(settings, RoutingSettings):
-        raise TypeError("the routing service needs RoutingSettings")
-    async with resources.pool.acquire() as conn:
-        await migrate_routing(conn)
     router = build_router(settings)
     watcher = BreachWatcher(
         pool=resources.pool,
@@ -34,8 +30,8 @@ async def wire(resources: Resources, *, clock: Clock = utc_now) -> Wiring:
 
     # One consumer for both effects: a second consumer would see every message again. The watcher is
     # woken only when a warning may be due sooner.
-    consumer = EventConsumer(
-        spec=ConsumerSpec(
+    consumer = resources.consumer(
+        ConsumerSpec(
             name="routing",
             handler=routing_handler(router, resources.store),
             event_types=HANDLED_TYPES,
@@ -45,9 +41,11 @@ async def wire(resources: Resources, *, clock: Clock = utc_now) -> Wiring:
             # and 37 ms with 8 (DB_POOL_MAX_SIZE must leave the watcher a connection).
             lanes=8,
         ),
-        pool=resources.pool,
-        store=resources.store,
-        settings=settings,
         after_commit=look_again,
     )
     return Wiring(consumers=[consumer], background=[watcher.run])
+
+
+SERVICE = Service(
+    name="routing", settings=RoutingSettings, wire=wire, migrations="civic311_routing.migrations"
+)

@@ -8,9 +8,9 @@ import asyncpg
 from fastapi import Depends, Request
 
 from civic311_backbone.store import EventStore
+from civic311_city.catalogue import Catalogue
 from civic311_intake.access import ApiKeys, StaffAccounts
 from civic311_intake.settings import IntakeSettings
-from civic311_routing.domain.catalogue import Catalogue
 
 
 async def _store(request: Request) -> EventStore:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 
 from civic311_backbone.contracts import from_record
+from civic311_backbone.contracts.tracking import InvalidTrackingNumber, parse_tracking_number, stream_id_for
 from civic311_intake.api.dependencies import Store
 from civic311_intake.domain.public_view import PublicRequest, public_view
-from civic311_intake.domain.tracking import InvalidTrackingNumber, parse_tracking_number, stream_id_for
 
 router = APIRouter(prefix="/api/requests", tags=["tracking"])
 

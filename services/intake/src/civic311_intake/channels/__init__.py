@@ -16,13 +16,12 @@ from fastapi import FastAPI
 
 from civic311_backbone.service.health import ReadinessCheck
 from civic311_backbone.service.runner import BackgroundTask, Resources
+from civic311_city.loading import load_catalogue
 from civic311_intake.channels import sms
-from civic311_intake.channels.conversation_store import migrate_channels
 from civic311_intake.channels.email_in import MailIn, SmtpListener
 from civic311_intake.channels.inbound import TextIntake
 from civic311_intake.channels.mail_out import OutgoingMail
 from civic311_intake.settings import IntakeSettings
-from civic311_routing.catalogue import load_catalogue
 
 
 @dataclass(frozen=True)
@@ -37,10 +36,10 @@ class ChannelSettingsError(ValueError):
     """E-mail in is switched on without what it needs."""
 
 
-async def install(app: FastAPI, resources: Resources, settings: IntakeSettings) -> TextChannels:
-    """Create the channels' tables, serve the SMS webhook, and make the SMTP listener if it is on."""
-    async with resources.pool.acquire() as conn:
-        await migrate_channels(conn)
+async def install(
+    app: FastAPI, resources: Resources[IntakeSettings], settings: IntakeSettings
+) -> TextChannels:
+    """Serve the SMS webhook, and make the SMTP listener if it is on (their tables: intake's migrations)."""
     intake = TextIntake(
         pool=resources.pool,
         store=resources.store,

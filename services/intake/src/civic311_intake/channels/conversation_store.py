@@ -1,6 +1,6 @@
 """The channels' own PostgreSQL tables: conversations in progress and messages already answered.
 
-The SQL is in migrations/; `migrate_channels` applies it at start-up, twice being harmless.
+The SQL is intake's migration 0003_text_conversations.sql, applied at start-up with the rest.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from datetime import timedelta
 import asyncpg
 from pydantic import TypeAdapter
 
-from civic311_backbone.store.migrator import bundled_migrations, migrate
 from civic311_intake.domain.text_conversation import Conversation
 
-LEDGER = "intake_channels_migrations"
 KEEP_MESSAGE_IDS = timedelta(days=30)
 """Long enough for any provider's or mail server's retries."""
 _STATE = TypeAdapter(Conversation)
@@ -26,10 +24,6 @@ class StoredReply:
     text: str
     tracking_number: str | None
     replied: bool
-
-
-async def migrate_channels(conn: asyncpg.Connection) -> list[str]:
-    return await migrate(conn, bundled_migrations("civic311_intake.channels.migrations"), ledger=LEDGER)
 
 
 async def claim_message(conn: asyncpg.Connection, channel: str, message_id: str) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from civic311_backbone.contracts import Actor, Payload, from_record, new_event, utc_now
+from civic311_backbone.contracts.tracking import InvalidTrackingNumber, parse_tracking_number, stream_id_for
 from civic311_backbone.store import EventStore, WrongExpectedVersion
 from civic311_intake.domain.staff import StaffMember
 from civic311_intake.domain.staff_commands import (
@@ -26,7 +27,6 @@ from civic311_intake.domain.staff_commands import (
 )
 from civic311_intake.domain.staff_view import StaffRequest, staff_view
 from civic311_intake.domain.submission import Submission
-from civic311_intake.domain.tracking import InvalidTrackingNumber, parse_tracking_number, stream_id_for
 from civic311_intake.filing import FiledRequest, file_submission
 from civic311_routing.domain.routing import Router
 

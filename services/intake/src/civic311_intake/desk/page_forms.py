@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from civic311_backbone.contracts import Contact, Cost
+from civic311_city.catalogue import RequestType
 from civic311_intake.domain.staff_commands import (
     Acknowledge,
     BadCommand,
@@ -21,7 +22,6 @@ from civic311_intake.domain.staff_commands import (
     WorkStatus,
 )
 from civic311_intake.domain.submission import Submission
-from civic311_routing.domain.catalogue import RequestType
 
 ACTIONS = ("acknowledge", "status", "cost", "transfer", "close")
 _STATUSES = ("in_progress", "on_hold", "reopened")

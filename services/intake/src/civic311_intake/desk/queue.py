@@ -8,10 +8,10 @@ from datetime import datetime
 import asyncpg
 from pydantic import BaseModel, ConfigDict
 
+from civic311_city.catalogue import Catalogue
 from civic311_intake.domain.staff import StaffMember
 from civic311_intake.domain.staff_commands import BadCommand, NotAllowed
 from civic311_intake.index import IndexedRequest, RequestSearch, search_requests
-from civic311_routing.domain.catalogue import Catalogue
 
 MAX_QUEUE = 500
 _SCANNED = 2000

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from civic311_routing.domain.catalogue import Attribute, Catalogue, Datatype, RequestType
+from civic311_city.catalogue import Attribute, Catalogue, Datatype, RequestType
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = ("text/xml", "application/json")

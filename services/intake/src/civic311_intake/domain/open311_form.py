@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from civic311_city.catalogue import Catalogue
 from civic311_intake.domain.submission import FieldProblem, Submission, check_submission, contact_from
-from civic311_routing.domain.catalogue import Catalogue
 
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 _TEXT_FIELDS = ("service_code", "description", "address_string", "address_id", "media_url", "jurisdiction_id")

@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from civic311_city.catalogue import RequestType
 from civic311_intake.domain.public_view import PublicRequest, TimelineEntry
-from civic311_routing.domain.catalogue import RequestType
 
 
 class Note(BaseModel):

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from civic311_backbone.contracts.tracking import InvalidTrackingNumber, parse_tracking_number
+from civic311_city.catalogue import Catalogue
 from civic311_intake.domain.submission import FieldProblem
-from civic311_intake.domain.tracking import InvalidTrackingNumber, parse_tracking_number
-from civic311_routing.domain.catalogue import Catalogue
 
 MAX_SPAN = timedelta(days=90)
 DEFAULT_PAGE_SIZE = 50

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from civic311_backbone.contracts import Contact, Location, RequestCreated
 from civic311_backbone.contracts.events import Channel, Language
-from civic311_routing.domain.catalogue import Attribute, Catalogue, RequestType
+from civic311_city.catalogue import Attribute, Catalogue, RequestType
 
 MAX_DESCRIPTION = 4000
 MAX_TEXT_ANSWER = 4000

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 
+from civic311_city.catalogue import Attribute, AttributeValue
 from civic311_intake.domain.message_parsing import plain_text
-from civic311_routing.domain.catalogue import Attribute, AttributeValue
 
 Answer = str | list[str]
 

@@ -14,9 +14,9 @@ import asyncpg
 from civic311_backbone.consuming import ConsumerSpec
 from civic311_backbone.contracts import Envelope, SlaWarning, from_record
 from civic311_backbone.contracts.registry import PAYLOAD_TYPES
+from civic311_backbone.contracts.tracking import STREAM_PREFIX
 from civic311_backbone.store import EventStore
 from civic311_intake.domain.request_index import IndexEntry, index_entry
-from civic311_intake.domain.tracking import STREAM_PREFIX
 
 INDEX_CONSUMER = "intake-index"
 INDEXED_TYPES = frozenset(PAYLOAD_TYPES) - {SlaWarning.event_type}

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from civic311_backbone.contracts import Actor
+from civic311_city.catalogue import Catalogue, RequestType
 from civic311_intake.api.dependencies import CatalogueDep, Store
 from civic311_intake.filing import file_submission
 from civic311_intake.pages.report_form import (
@@ -19,7 +20,6 @@ from civic311_intake.pages.report_form import (
     submission_from,
 )
 from civic311_intake.web import WebDep, require_csrf
-from civic311_routing.domain.catalogue import Catalogue, RequestType
 
 router = APIRouter(include_in_schema=False)
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from starlette.requests import Request
 
 from civic311_backbone.contracts.events import Language
-from civic311_routing.domain.catalogue import Attribute, RequestType
+from civic311_city.catalogue import Attribute, RequestType
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 LANGUAGES: tuple[Language, ...] = get_args(Language)

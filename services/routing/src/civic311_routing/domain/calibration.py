@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
-from civic311_routing.domain.catalogue import SlaTarget
+from civic311_city.catalogue import SlaTarget
 
 TOLERANCE = timedelta(minutes=1)
 SAMPLE = 500

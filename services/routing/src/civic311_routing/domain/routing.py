@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from civic311_backbone.contracts import Assigned, RequestCreated
-from civic311_routing.domain.calendar import NEXT_DAY_AT, BusinessCalendar, due_at
-from civic311_routing.domain.catalogue import Catalogue, RequestType
-from civic311_routing.domain.districts import Districts
+from civic311_city.calendar import NEXT_DAY_AT, BusinessCalendar, due_at
+from civic311_city.catalogue import Catalogue, RequestType
+from civic311_city.districts import Districts
 from civic311_routing.domain.rules import Rule, first_match
 
 DEFAULT_RULE = "default-by-type"

@@ -7,11 +7,11 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from civic311_city.loading import SAMPLE_CATALOGUE
 from civic311_intake.api.open311 import service_requests
 from civic311_intake.api.open311.routes import PREFIX, router
 from civic311_intake.api.open311.state import load_open311_state
 from civic311_intake.settings import IntakeSettings
-from civic311_routing.catalogue import DEFAULT_CATALOGUE
 
 
 def install(app: FastAPI, catalogue_path: Path | None) -> None:
@@ -21,7 +21,7 @@ def install(app: FastAPI, catalogue_path: Path | None) -> None:
     which `create_app` puts on `app.state` before it installs anything.
     """
     settings: IntakeSettings = app.state.settings
-    app.state.open311 = load_open311_state(catalogue_path or DEFAULT_CATALOGUE, settings)
+    app.state.open311 = load_open311_state(catalogue_path or SAMPLE_CATALOGUE, settings)
     app.include_router(router)
     app.include_router(service_requests.router)
     _document_no_422(app)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.exceptions import HTTPException
 
 from civic311_backbone.contracts import Actor, from_record
+from civic311_backbone.contracts.tracking import InvalidTrackingNumber, parse_tracking_number, stream_id_for
 from civic311_backbone.store import EventStore
 from civic311_intake.access import ApiKeys
 from civic311_intake.api.dependencies import ApiKeysDep, Pool, Store
@@ -22,7 +23,6 @@ from civic311_intake.domain.open311_requests import TokenAnswer, posted_request,
 from civic311_intake.domain.open311_search import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Filters, criteria
 from civic311_intake.domain.public_view import PublicRequest, public_view
 from civic311_intake.domain.submission import FieldProblem
-from civic311_intake.domain.tracking import InvalidTrackingNumber, parse_tracking_number, stream_id_for
 from civic311_intake.filing import SubmissionRejected, file_submission, filing_event_id
 from civic311_intake.index import RequestSearch, count_requests, search_requests
 

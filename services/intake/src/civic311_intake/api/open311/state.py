@@ -9,10 +9,10 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
+from civic311_city.catalogue import Catalogue
+from civic311_city.loading import load_catalogue
 from civic311_intake.api.open311.responses import Refused
 from civic311_intake.settings import IntakeSettings
-from civic311_routing.catalogue import load_catalogue
-from civic311_routing.domain.catalogue import Catalogue
 
 
 @dataclass(frozen=True)

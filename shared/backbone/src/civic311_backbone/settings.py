@@ -74,3 +74,7 @@ class HttpSettings(BaseSettings):
 
     http_host: str = Field(default="127.0.0.1", description="Address the service's HTTP server binds.")
     http_port: int = Field(default=8000, ge=0, le=65535, description="Port of the HTTP server.")
+
+
+class ServiceSettings(BackboneSettings, HttpSettings):
+    """What every service process reads: the store, the bus, logging and its HTTP server."""

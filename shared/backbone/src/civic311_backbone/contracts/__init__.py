@@ -11,6 +11,8 @@ from civic311_backbone.contracts.events import (
     RequestCreated,
     SlaWarning,
     StatusUpdated,
+    TransferRefused,
+    TransferRequested,
 )
 from civic311_backbone.contracts.registry import (
     PAYLOAD_TYPES,
@@ -40,6 +42,8 @@ __all__ = [
     "RequestCreated",
     "SlaWarning",
     "StatusUpdated",
+    "TransferRefused",
+    "TransferRequested",
     "UnknownEventType",
     "dead_letter_subject",
     "event_subject",

@@ -1,8 +1,11 @@
 """One way to run every civic311 process: the same start-up, health, shutdown and failure handling.
 
-Start-up: logging, a pool on the store (migrations applied), the NATS broker, the JetStream streams, the
-service's consumers and background tasks, one HTTP server (health, metrics and the service's own pages).
-SIGTERM or SIGINT stops it gracefully: the HTTP server and consumers first, then the connections.
+A service declares itself once (`Service`: its name, settings class, wiring and migrations) and its
+`__main__` calls `run(SERVICE)`. Start-up: settings from the environment, logging, a pool on the store,
+the store's migrations and then the service's own (one ledger per service, `<name>_migrations`), the NATS
+broker, the JetStream streams, the service's consumers and background tasks, one HTTP server (health,
+metrics and the service's own pages). SIGTERM or SIGINT stops it gracefully: the HTTP server and
+consumers first, then the connections.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import gc
 import signal
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import asyncpg
 import structlog
@@ -22,26 +26,35 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp
 
-from civic311_backbone.consuming import EventConsumer
+from civic311_backbone.consuming import AfterCommit, ConsumerSpec, EventConsumer
 from civic311_backbone.logging import configure_logging
 from civic311_backbone.relay.jetstream import ensure_stream
 from civic311_backbone.service.health import ReadinessCheck, health_routes
-from civic311_backbone.settings import BackboneSettings, HttpSettings
-from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
+from civic311_backbone.settings import ServiceSettings
+from civic311_backbone.store import EventStore, bundled_migrations, create_pool, migrate, notify_channel
 
 log = structlog.get_logger(__name__)
 
 BackgroundTask = Callable[[asyncio.Event], Awaitable[None]]
 
 
+S = TypeVar("S", bound=ServiceSettings)
+
+
 @dataclass(frozen=True)
-class Resources:
+class Resources(Generic[S]):
     """What a service's wiring gets to build its parts from."""
 
-    settings: BackboneSettings
+    settings: S
     pool: asyncpg.Pool
     store: EventStore
     broker: NatsBroker
+
+    def consumer(self, spec: ConsumerSpec, *, after_commit: AfterCommit | None = None) -> EventConsumer:
+        """A durable consumer of the request events on this process's pool, store and settings."""
+        return EventConsumer(
+            spec=spec, pool=self.pool, store=self.store, settings=self.settings, after_commit=after_commit
+        )
 
 
 @dataclass
@@ -55,18 +68,40 @@ class Wiring:
     on_stop: Sequence[Callable[[], Awaitable[None]]] = ()
 
 
-Wire = Callable[[Resources], Awaitable[Wiring]]
+@dataclass(frozen=True)
+class Service(Generic[S]):
+    """A service as the runner knows it."""
+
+    name: str
+    settings: type[S]
+    wire: Callable[[Resources[S]], Awaitable[Wiring]]
+    migrations: str | None = None
+    """The package holding the service's own `NNNN_name.sql` migrations, if it has tables."""
+
+    @property
+    def ledger(self) -> str:
+        return f"{self.name}_migrations"
 
 
-def run(name: str, settings: BackboneSettings, http: HttpSettings, wire: Wire) -> None:
-    """The entry point of a service process."""
-    configure_logging(service=name, level=settings.log_level, fmt=settings.log_format)
+async def migrate_service(conn: asyncpg.Connection, service: Service[S]) -> list[str]:
+    """The store's migrations, then the service's own under its ledger: what start-up applies."""
+    applied = await migrate(conn)
+    if service.migrations is not None:
+        applied += await migrate(conn, bundled_migrations(service.migrations), ledger=service.ledger)
+    return applied
+
+
+def run(service: Service[S]) -> None:
+    """The entry point of a service process: its settings from the environment, then `serve`."""
+    settings = service.settings()
+    configure_logging(service=service.name, level=settings.log_level, fmt=settings.log_format)
     # uvloop: the libuv event loop, several times faster than asyncio's own at sockets.
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        runner.run(serve(name, settings, http, wire))
+        runner.run(serve(service, settings))
 
 
-async def serve(name: str, settings: BackboneSettings, http: HttpSettings, wire: Wire) -> None:
+async def serve(service: Service[S], settings: S) -> None:
+    name, http = service.name, settings
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -74,7 +109,7 @@ async def serve(name: str, settings: BackboneSettings, http: HttpSettings, wire:
 
     pool = await create_pool(settings, application_name=f"civic311-{name}")
     async with pool.acquire() as conn:
-        await migrate(conn)
+        await migrate_service(conn, service)
     store = EventStore(pool, notify_channel=notify_channel(settings))
     # No FastDepends: the one subscriber (consuming.runtime) takes the decoded body as it is and
     # validates it itself; argument injection and validation cost a quarter of a message's CPU.
@@ -82,7 +117,7 @@ async def serve(name: str, settings: BackboneSettings, http: HttpSettings, wire:
     await broker.connect()
     await ensure_stream(broker.connection.jetstream(), settings)
     resources = Resources(settings=settings, pool=pool, store=store, broker=broker)
-    wiring = await wire(resources)
+    wiring = await service.wire(resources)
     for consumer in wiring.consumers:
         consumer.subscribe(broker)
     await broker.start()

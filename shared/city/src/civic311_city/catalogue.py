@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from civic311_backbone.contracts.events import Priority
-from civic311_routing.domain.calendar import NEXT_DAY_AT, OutOfHours, TargetKind
+from civic311_city.calendar import NEXT_DAY_AT, OutOfHours, TargetKind
 
 Code = Annotated[str, Field(pattern=r"^[A-Z0-9_]{2,40}$")]
 Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]

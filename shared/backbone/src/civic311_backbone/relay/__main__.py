@@ -8,20 +8,19 @@ import asyncpg
 from pydantic import Field
 
 from civic311_backbone.relay.relay import Relay
-from civic311_backbone.service.runner import Resources, Wiring, run
-from civic311_backbone.settings import BackboneSettings, HttpSettings
+from civic311_backbone.service.runner import Resources, Service, Wiring, run
+from civic311_backbone.settings import ServiceSettings
 
 
-class RelaySettings(BackboneSettings, HttpSettings):
+class RelaySettings(ServiceSettings):
     relay_page_size: int = Field(default=1000, ge=1, le=10000, description="Events published per batch.")
     relay_linger_ms: float = Field(
         default=3.0, ge=0, le=1000, description="How long a wake-up waits for more appends to publish with."
     )
 
 
-async def wire(resources: Resources) -> Wiring:
+async def wire(resources: Resources[RelaySettings]) -> Wiring:
     settings = resources.settings
-    assert isinstance(settings, RelaySettings)
     relay = Relay(
         store=resources.store,
         js=resources.broker.connection.jetstream(),
@@ -47,9 +46,11 @@ async def wire(resources: Resources) -> Wiring:
     return Wiring(background=[follow_store])
 
 
+SERVICE = Service(name="relay", settings=RelaySettings, wire=wire)
+
+
 def main() -> None:
-    settings = RelaySettings()
-    run("relay", settings, settings, wire)
+    run(SERVICE)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """The facts of a service request's life. Past tense, frozen, additive changes only.
 
-Four core facts (RequestCreated, Assigned, StatusUpdated, Closed) and one internal alarm (SlaWarning),
-which is for supervisors and never shown on a resident's timeline.
+Four core facts (RequestCreated, Assigned, StatusUpdated, Closed); one internal alarm (SlaWarning), which
+is for supervisors and never shown on a resident's timeline; and a staff transfer's two steps
+(TransferRequested by the desk, then routing's Assigned or TransferRefused): routing alone decides where a
+request goes and by when.
 
 A field marked `personal_data` (in its JSON Schema) is a resident's personal data: it travels to the
 services that need it and never into a public feed, page or API answer.
@@ -91,6 +93,11 @@ class RequestCreated(Payload):
     external_id: str | None = Field(
         default=None, max_length=100, description="Id in the system it came from (imports)."
     )
+    confidential: bool = Field(
+        default=False,
+        description="The request's type is confidential (an ethics report, say): never shown on a public "
+        "map, feed or page. Set from the catalogue when the request is filed.",
+    )
 
 
 class Assigned(Payload):
@@ -113,6 +120,33 @@ class Assigned(Payload):
         default="started", description="What the SLA clock did with this assignment."
     )
     note: str | None = Field(default=None, max_length=4000, description="Why it was transferred.")
+
+
+class TransferRequested(Payload):
+    """Staff asked for the request to move to another department or queue. Routing decides: it appends
+    the Assigned that moves it (with the due time the type's transfer clock gives), or a TransferRefused."""
+
+    event_type = "TransferRequested"
+
+    department: str = Field(description="Department asked for.", examples=["Transportation"])
+    queue: str | None = Field(
+        default=None,
+        description="Queue asked for; none: the department's queue for the request's type.",
+        examples=["BTD-Signals"],
+    )
+    note: str | None = Field(default=None, max_length=4000, description="Why it is transferred.")
+
+
+class TransferRefused(Payload):
+    """Routing could not accept a requested transfer; the request stays where it was."""
+
+    event_type = "TransferRefused"
+
+    department: str = Field(description="Department that was asked for.", examples=["Parks"])
+    queue: str | None = Field(default=None, description="Queue that was asked for, if any.")
+    reason: str = Field(
+        description="Why routing refused it.", examples=["not a department of this city: 'Parks'"]
+    )
 
 
 class StatusUpdated(Payload):
@@ -165,5 +199,14 @@ class SlaWarning(Payload):
     )
 
 
-CORE_EVENTS: tuple[type[Payload], ...] = (RequestCreated, Assigned, StatusUpdated, Closed, SlaWarning)
-"""Every event type civic311 publishes: the four core facts and the supervisors' SLA warning."""
+CORE_EVENTS: tuple[type[Payload], ...] = (
+    RequestCreated,
+    Assigned,
+    StatusUpdated,
+    Closed,
+    SlaWarning,
+    TransferRequested,
+    TransferRefused,
+)
+"""Every event type civic311 publishes: the four core facts, the supervisors' SLA warning, and a staff
+transfer's request and refusal."""

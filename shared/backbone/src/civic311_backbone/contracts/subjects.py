@@ -5,6 +5,8 @@
     {prefix}.request.status_updated  StatusUpdated
     {prefix}.request.closed          Closed
     {prefix}.request.sla_warning     SlaWarning (internal: for supervisors, never for residents)
+    {prefix}.request.transfer_requested  TransferRequested (staff asked; routing decides)
+    {prefix}.request.transfer_refused    TransferRefused
     {prefix}.dlq.{consumer}          messages a consumer gave up on, with the error in headers
 
 The JetStream stream (default name CIVIC311) captures {prefix}.request.>.
@@ -18,6 +20,8 @@ SUBJECT_TOKENS: dict[str, str] = {
     "StatusUpdated": "status_updated",
     "Closed": "closed",
     "SlaWarning": "sla_warning",
+    "TransferRequested": "transfer_requested",
+    "TransferRefused": "transfer_refused",
 }
 
 

@@ -1,0 +1,30 @@
+"""The city's configuration, shared by every service: what can be reported, where, and when the city works.
+
+Pure: data files in, validated values out; no database, no bus. Each process loads it once at start-up
+(`load_city`) from the same settings (`CitySettings`), so every service sees the same catalogue,
+districts and calendar. Decisions made from it stay with their owner: routing alone computes due times.
+"""
+
+from civic311_city.calendar import BusinessCalendar, OpeningHours
+from civic311_city.catalogue import Attribute, AttributeValue, Catalogue, RequestType, SlaTarget
+from civic311_city.city import City, load_city
+from civic311_city.districts import Districts
+from civic311_city.loading import CityConfigError, load_catalogue, load_districts
+from civic311_city.settings import CitySettings
+
+__all__ = [
+    "Attribute",
+    "AttributeValue",
+    "BusinessCalendar",
+    "Catalogue",
+    "City",
+    "CityConfigError",
+    "CitySettings",
+    "Districts",
+    "OpeningHours",
+    "RequestType",
+    "SlaTarget",
+    "load_catalogue",
+    "load_city",
+    "load_districts",
+]

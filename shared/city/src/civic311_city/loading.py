@@ -1,0 +1,68 @@
+"""Read the files operators edit (the catalogue's TOML, the districts' GeoJSON), with errors that name
+the file, the line and the field."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from civic311_city.catalogue import Catalogue, RequestType
+from civic311_city.districts import Districts
+
+DATA = Path(__file__).parent / "data"
+SAMPLE_CATALOGUE = DATA / "catalogue.toml"
+SAMPLE_DISTRICTS = DATA / "districts.geojson"
+
+
+class CityConfigError(ValueError):
+    """A file of the city's configuration cannot be used; the message says where and why."""
+
+
+def load_catalogue(path: Path | str | None = None) -> Catalogue:
+    """The service catalogue from `path` (default: the sample city's)."""
+    source = Path(path) if path is not None else SAMPLE_CATALOGUE
+    text = source.read_text(encoding="utf-8")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CityConfigError(f"{source}: not valid TOML: {error}") from error
+    entries = raw.get("type")
+    if not isinstance(entries, list) or not entries:
+        raise CityConfigError(f"{source}: no [[type]] entries")
+    lines = entry_lines(text, "[[type]]")
+    types = [_request_type(source, entry, lines, index) for index, entry in enumerate(entries)]
+    try:
+        return Catalogue(types=tuple(types))
+    except ValidationError as error:
+        raise CityConfigError(f"{source}: {error.errors()[0]['msg']}") from error
+
+
+def load_districts(path: Path | str | None = None) -> Districts:
+    """The districts from a GeoJSON FeatureCollection at `path` (default: the sample city's)."""
+    source = Path(path) if path is not None else SAMPLE_DISTRICTS
+    try:
+        return Districts.from_geojson(json.loads(source.read_text(encoding="utf-8")))
+    except ValueError as error:
+        raise CityConfigError(f"{source}: {error}") from error
+
+
+def _request_type(source: Path, entry: Any, lines: list[int], index: int) -> RequestType:
+    try:
+        return RequestType.model_validate(entry)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(entry)"
+        code = entry.get("code", "?") if isinstance(entry, dict) else "?"
+        line = lines[index] if index < len(lines) else "?"
+        raise CityConfigError(
+            f"{source}:{line}: type {code} (entry {index + 1}), field {field}: {first['msg']}"
+        ) from error
+
+
+def entry_lines(text: str, header: str) -> list[int]:
+    """The line number of each `header` (an array-of-tables header such as [[type]]), in order."""
+    return [n for n, line in enumerate(text.splitlines(), start=1) if line.strip() == header]
