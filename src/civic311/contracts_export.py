@@ -3,6 +3,11 @@
 Everything here is computed from the pydantic models in civic311_backbone.contracts, so the documents say
 nothing the code does not. They are committed under docs/events for subscribers to read, and
 `civic311 contracts export --check` fails when the committed copies no longer match the code.
+
+The marks the models put in the schemas (`x-personal-data`, `x-internal`: see
+civic311_backbone.contracts.events) are listed in the AsyncAPI description and the index, and an internal
+event's channel and message carry `x-internal` too, so a subscriber drawing a public feed sees at a glance
+what to leave out.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ INDEX_FILE = "README.md"
 SCHEMA_SUFFIX = ".schema.json"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 COMPONENT_REF_TEMPLATE = "#/components/schemas/{model}"
+PERSONAL_DATA = "x-personal-data"
+INTERNAL = "x-internal"
 
 _UUID = {"type": "string", "format": "uuid"}
 _DECIMAL = {"type": "string", "pattern": "^[0-9]+$"}
@@ -96,6 +103,7 @@ def envelope_schema(payload_type: type[Payload], *, ref_template: str = DEFAULT_
     )
     # The model takes any type name (the registry picks the payload class); on the wire it is this one.
     schema["properties"]["event_type"]["const"] = payload_type.event_type
+    schema["properties"]["event_type"]["examples"] = [payload_type.event_type]
     return schema
 
 
@@ -104,14 +112,37 @@ def event_json_schema(payload_type: type[Payload]) -> JsonObject:
     return {"$schema": JSON_SCHEMA_DIALECT, **envelope_schema(payload_type)}
 
 
-def personal_data_fields(schemas: Mapping[str, JsonObject]) -> list[str]:
-    """Every `Model.field` whose schema is marked personal data."""
+def marked_fields(schemas: Mapping[str, JsonObject], mark: str) -> list[str]:
+    """Every `Model.field` whose schema carries the mark."""
     return sorted(
         f"{model}.{name}"
         for model, schema in schemas.items()
         for name, field in schema.get("properties", {}).items()
-        if field.get("personal_data") is True
+        if field.get(mark) is True
     )
+
+
+def personal_data_fields(schemas: Mapping[str, JsonObject]) -> list[str]:
+    """Every `Model.field` whose schema is marked personal data."""
+    return marked_fields(schemas, PERSONAL_DATA)
+
+
+def internal_fields(schemas: Mapping[str, JsonObject]) -> list[str]:
+    """Every `Model.field` whose schema is marked internal."""
+    return marked_fields(schemas, INTERNAL)
+
+
+def is_internal_event(payload_type: type[Payload]) -> bool:
+    """The whole event is for staff only (its payload's schema is marked internal)."""
+    return payload_type.model_json_schema().get(INTERNAL) is True
+
+
+def _all_models() -> JsonObject:
+    """Every model's schema, by name, across all event types."""
+    models: JsonObject = {}
+    for payload_type in CORE_EVENTS:
+        models.update(envelope_schema(payload_type).get("$defs", {}))
+    return models
 
 
 def asyncapi_document(prefix: str = DEFAULT_PREFIX) -> JsonObject:
@@ -132,11 +163,13 @@ def asyncapi_document(prefix: str = DEFAULT_PREFIX) -> JsonObject:
     for payload_type in CORE_EVENTS:
         name = payload_type.event_type
         summary = schemas[name]["description"]
+        internal = {INTERNAL: True} if is_internal_event(payload_type) else {}
         channels[name] = {
             "address": event_subject(prefix, name),
             "title": name,
             "summary": summary,
             "messages": {name: {"$ref": f"#/components/messages/{name}"}},
+            **internal,
         }
         operations[f"publish{name}"] = {
             "action": "send",
@@ -155,6 +188,7 @@ def asyncapi_document(prefix: str = DEFAULT_PREFIX) -> JsonObject:
                 "location": "$message.header#/correlation_id",
             },
             "payload": {"$ref": f"#/components/schemas/{_envelope_component(payload_type)}"},
+            **internal,
         }
 
     channels["DeadLetter"] = {
@@ -198,7 +232,7 @@ def asyncapi_document(prefix: str = DEFAULT_PREFIX) -> JsonObject:
         "info": {
             "title": "civic311 service-request events",
             "version": version("civic311-backbone"),
-            "description": _description(prefix, personal_data_fields(schemas)),
+            "description": _description(prefix, schemas),
             "license": {"name": "Apache-2.0"},
         },
         "defaultContentType": "application/json",
@@ -225,7 +259,7 @@ def _envelope_component(payload_type: type[Payload]) -> str:
     return f"{payload_type.event_type}Envelope"
 
 
-def _description(prefix: str, personal: list[str]) -> str:
+def _description(prefix: str, schemas: Mapping[str, JsonObject]) -> str:
     return (
         "Every change to a service request is an event in civic311's PostgreSQL event store, one stream "
         "per request. A relay publishes each stored event, in the store's global order, on the subject of "
@@ -234,10 +268,23 @@ def _description(prefix: str, personal: list[str]) -> str:
         "deduplicate by `event_id`, which is also the `Nats-Msg-Id` header. Payload changes are "
         "additive; a breaking change gets a new `schema_version`. The schemas describe the current "
         "versions; an event stored under an older version is published as it was stored.\n\n"
-        "**Personal data.** Fields marked `personal_data: true` in the schemas (now: "
-        f"{', '.join(personal) or 'none'}) are a resident's personal data. They travel to the services "
-        "that need them and must never be exposed publicly: not in a public feed, page, API answer, "
-        "export or log line."
+        + _marks_text(schemas)
+    )
+
+
+def _marks_text(schemas: Mapping[str, JsonObject]) -> str:
+    """What the two marks mean, and where they are now."""
+    internal_events = [cls.event_type for cls in CORE_EVENTS if is_internal_event(cls)]
+    return (
+        f"**Personal data.** Fields marked `{PERSONAL_DATA}: true` in the schemas (now: "
+        f"{', '.join(personal_data_fields(schemas)) or 'none'}) are a resident's personal data. They "
+        "travel to the services that need them and must never be exposed publicly: not in a public feed, "
+        "page, API answer, export or log line.\n\n"
+        f"**Internal.** Fields marked `{INTERNAL}: true` (now: {', '.join(internal_fields(schemas)) or 'none'}) "
+        "are for staff only: a public feed, map, page or API answer shows the event without them. An "
+        f"event whose payload, channel and message are marked `{INTERNAL}: true` (now: "
+        f"{', '.join(internal_events) or 'none'}) is for staff only as a whole: leave it out. A request "
+        "whose `RequestCreated.confidential` is true is left out of everything public altogether."
     )
 
 
@@ -245,7 +292,7 @@ def index_markdown(prefix: str = DEFAULT_PREFIX) -> str:
     """docs/events/README.md: the subjects at a glance, for people."""
     rows = [
         f"| `{event_subject(prefix, cls.event_type)}` | {cls.event_type}: "
-        f"{(cls.__doc__ or '').strip()} | [{schema_file_name(cls.event_type)}]"
+        f"{' '.join((cls.__doc__ or '').split())} | [{schema_file_name(cls.event_type)}]"
         f"({schema_file_name(cls.event_type)}) |"
         for cls in CORE_EVENTS
     ]
@@ -255,7 +302,7 @@ def index_markdown(prefix: str = DEFAULT_PREFIX) -> str:
             "# civic311 events",
             "",
             "Generated by `civic311 contracts export` from the pydantic models in "
-            "`shared/src/civic311_backbone/contracts`; do not edit by hand. "
+            "`shared/backbone/src/civic311_backbone/contracts`; do not edit by hand. "
             "`civic311 contracts export --check` fails when these files are stale.",
             "",
             "| subject | event | JSON Schema of the message |",
@@ -270,9 +317,7 @@ def index_markdown(prefix: str = DEFAULT_PREFIX) -> str:
             "",
             f"[{ASYNCAPI_FILE}]({ASYNCAPI_FILE}) is the AsyncAPI 3.0 document of all of it.",
             "",
-            "**Personal data.** Fields marked `personal_data: true` in the schemas are a resident's "
-            "personal data: they must never be exposed publicly (no public feed, page, API answer, "
-            "export or log line).",
+            _marks_text(_all_models()),
             "",
         ]
     )

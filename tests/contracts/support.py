@@ -26,11 +26,13 @@ from civic311_backbone.contracts import (
     new_event_id,
     to_wire,
 )
+from civic311_backbone.contracts.events import EXAMPLE_TRACKING_NUMBER
+from civic311_backbone.contracts.tracking import stream_id_for
 from civic311_backbone.store import RecordedEvent
 
 EXAMPLE_PAYLOADS: dict[str, Payload] = {
     "RequestCreated": RequestCreated(
-        tracking_number="7KQ-4MX2",
+        tracking_number=EXAMPLE_TRACKING_NUMBER,
         service_code="POTHOLE",
         description="Deep pothole by the bus stop",
         location=Location(lat=42.3601, long=-71.0589, address_string="1 City Hall Sq"),
@@ -52,7 +54,9 @@ EXAMPLE_PAYLOADS: dict[str, Payload] = {
         public_note="Crew on the way",
         cost=Cost(labour_hours=Decimal("1.5"), materials=Decimal("42.10")),
     ),
-    "Closed": Closed(resolution="duplicate", duplicate_of="7KQ-4MX2", public_note="Same pothole"),
+    "Closed": Closed(
+        resolution="duplicate", duplicate_of=EXAMPLE_TRACKING_NUMBER, public_note="Same pothole"
+    ),
     "SlaWarning": SlaWarning(
         stage="approaching",
         due_at=datetime(2025, 3, 4, 17, 0, tzinfo=UTC),
@@ -73,7 +77,7 @@ def wire_message(payload: Payload, *, schema_version: int | None = None) -> dict
     recorded = RecordedEvent(
         global_position=42,
         event_id=new_event_id(),
-        stream_id="request-7KQ-4MX2",
+        stream_id=stream_id_for(EXAMPLE_TRACKING_NUMBER),
         stream_version=1,
         event_type=payload.event_type,
         schema_version=schema_version or payload.schema_version,

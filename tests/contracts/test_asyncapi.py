@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from civic311.contracts_export import asyncapi_document, event_json_schema
+from civic311.contracts_export import asyncapi_document, event_json_schema, is_internal_event
 from civic311_backbone.contracts import CORE_EVENTS, Payload, dead_letter_subject, event_subject
 from tests.contracts.support import inline_refs
 
@@ -81,9 +81,23 @@ def test_the_dead_letter_channel_says_who_gave_up_and_why(document: dict[str, An
 def test_it_warns_that_personal_data_must_never_be_public(document: dict[str, Any]) -> None:
     description = document["info"]["description"]
 
-    assert "`personal_data: true`" in description
+    assert "`x-personal-data: true`" in description
     assert "RequestCreated.contact" in description
     assert "never be exposed publicly" in description
+
+
+def test_it_names_the_internal_fields_and_marks_the_internal_events(document: dict[str, Any]) -> None:
+    description = document["info"]["description"]
+    internal = {cls.event_type for cls in CORE_EVENTS if is_internal_event(cls)}
+
+    assert "`x-internal: true`" in description
+    assert "StatusUpdated.internal_note" in description and "Closed.cost" in description
+    assert internal == {"SlaWarning"}
+    for cls in CORE_EVENTS:
+        name = cls.event_type
+        marked = name in internal
+        assert document["channels"][name].get("x-internal", False) is marked, name
+        assert document["components"]["messages"][name].get("x-internal", False) is marked, name
 
 
 def test_another_prefix_moves_every_address() -> None:

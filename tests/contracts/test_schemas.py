@@ -6,7 +6,12 @@ from typing import Any
 
 import pytest
 
-from civic311.contracts_export import event_json_schema, personal_data_fields
+from civic311.contracts_export import (
+    event_json_schema,
+    internal_fields,
+    is_internal_event,
+    personal_data_fields,
+)
 from civic311_backbone.contracts import CORE_EVENTS, Payload, from_dict
 from tests.contracts.support import EXAMPLE_PAYLOADS, wire_message
 
@@ -76,4 +81,48 @@ def test_the_residents_contact_is_marked_personal_data() -> None:
     schema = event_json_schema(CORE_EVENTS[0])
 
     assert personal_data_fields(schema["$defs"]) == ["RequestCreated.contact"]
-    assert schema["$defs"]["Contact"]["personal_data"] is True
+    assert schema["$defs"]["Contact"]["x-personal-data"] is True
+
+
+def test_what_a_public_feed_must_not_show_is_marked_internal() -> None:
+    models: dict[str, Any] = {}
+    for cls in CORE_EVENTS:
+        models.update(event_json_schema(cls)["$defs"])
+
+    assert internal_fields(models) == [
+        "Assigned.note",
+        "Assigned.rule",
+        "Closed.cost",
+        "Closed.internal_note",
+        "StatusUpdated.cost",
+        "StatusUpdated.internal_note",
+        "TransferRequested.note",
+    ]
+    assert [cls.event_type for cls in CORE_EVENTS if is_internal_event(cls)] == ["SlaWarning"]
+    assert models["SlaWarning"]["x-internal"] is True
+
+
+@pytest.mark.parametrize("payload_type", EVENT_TYPES)
+def test_the_marks_carry_the_x_prefix_of_a_schema_extension(payload_type: type[Payload]) -> None:
+    """A custom keyword without `x-` is one a validator or a code generator may take for its own."""
+    keys = set(_keys(event_json_schema(payload_type)))
+
+    assert not keys & {"personal_data", "internal", "personal"}
+    assert all(not key.startswith("x-") or key in {"x-personal-data", "x-internal"} for key in keys)
+
+
+def _keys(node: Any) -> list[str]:
+    """Every keyword in a schema, below properties' names too (but not inside examples or defaults)."""
+    if isinstance(node, list):
+        return [key for item in node for key in _keys(item)]
+    if not isinstance(node, dict):
+        return []
+    keys = []
+    for key, value in node.items():
+        if key in ("examples", "default", "const", "enum"):
+            keys.append(key)
+        elif key in ("properties", "$defs"):
+            keys.extend(k for v in value.values() for k in _keys(v))
+        else:
+            keys.extend([key, *_keys(value)])
+    return keys

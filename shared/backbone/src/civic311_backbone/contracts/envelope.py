@@ -66,7 +66,7 @@ class Envelope(BaseModel, Generic[P]):
     schema_version: int = Field(ge=1, description="Version of the payload's schema.", examples=[1])
     stream_id: str = Field(
         description="The stream the event belongs to: one stream per service request.",
-        examples=["request-7KQ-4MX2"],
+        examples=["request-7KQ-4MX28"],
     )
     stream_version: int = Field(
         ge=1, description="Position of the event in its stream, from 1, without gaps.", examples=[1]

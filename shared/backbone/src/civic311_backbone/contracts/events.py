@@ -5,8 +5,17 @@ is for supervisors and never shown on a resident's timeline; and a staff transfe
 (TransferRequested by the desk, then routing's Assigned or TransferRefused): routing alone decides where a
 request goes and by when.
 
-A field marked `personal_data` (in its JSON Schema) is a resident's personal data: it travels to the
-services that need it and never into a public feed, page or API answer.
+Two marks in the JSON Schemas (and the AsyncAPI document) say what a public feed, map, page or API
+answer must leave out:
+
+- `x-personal-data: true`: a resident's personal data (their contact details). It travels to the services
+  that need it (the notifier, the staff desk) and never into anything public, an export or a log line.
+- `x-internal: true`: for staff only: on a field (internal notes, costs, the routing rule that matched, a
+  transfer's reason), or on a whole event (SlaWarning). A public timeline shows the event without the
+  field, or not at all.
+
+A request whose `RequestCreated.confidential` is true (an ethics report, say) is left out of everything
+public altogether.
 """
 
 from __future__ import annotations
@@ -20,7 +29,12 @@ from pydantic.config import JsonDict
 
 from civic311_backbone.contracts.envelope import Payload
 
-PERSONAL: JsonDict = {"personal_data": True}
+PERSONAL: JsonDict = {"x-personal-data": True}
+"""A resident's personal data: never public, never in an export or a log line."""
+INTERNAL: JsonDict = {"x-internal": True}
+"""For staff only: never in a public feed, map, page or API answer."""
+EXAMPLE_TRACKING_NUMBER = "7KQ-4MX28"
+"""A tracking number that passes its check character, for the schemas' examples."""
 
 Channel = Literal["web", "open311", "phone", "walk_in", "sms", "email", "staff", "import"]
 Language = Literal["en", "es"]
@@ -75,7 +89,8 @@ class RequestCreated(Payload):
     event_type = "RequestCreated"
 
     tracking_number: str = Field(
-        description="Short code the resident quotes to follow the request.", examples=["7KQ-4MX2"]
+        description="Short code the resident quotes to follow the request.",
+        examples=[EXAMPLE_TRACKING_NUMBER],
     )
     service_code: str = Field(description="Request type from the service catalogue.", examples=["POTHOLE"])
     description: str | None = Field(default=None, max_length=4000, examples=["Deep pothole by the bus stop"])
@@ -112,14 +127,20 @@ class Assigned(Payload):
     district: str | None = Field(default=None, examples=["North"])
     rule: str | None = Field(
         default=None,
-        description="Routing rule that matched, so a supervisor can see why.",
+        description="Routing rule that matched, so a supervisor can see why. Internal.",
         examples=["default-by-type"],
+        json_schema_extra=INTERNAL,
     )
     reason: Literal["routing", "transfer", "import"] = Field(default="routing")
     clock: Literal["started", "restarted", "continued"] = Field(
         default="started", description="What the SLA clock did with this assignment."
     )
-    note: str | None = Field(default=None, max_length=4000, description="Why it was transferred.")
+    note: str | None = Field(
+        default=None,
+        max_length=4000,
+        description="Why it was transferred (the TransferRequested's note). Internal.",
+        json_schema_extra=INTERNAL,
+    )
 
 
 class TransferRequested(Payload):
@@ -134,7 +155,12 @@ class TransferRequested(Payload):
         description="Queue asked for; none: the department's queue for the request's type.",
         examples=["BTD-Signals"],
     )
-    note: str | None = Field(default=None, max_length=4000, description="Why it is transferred.")
+    note: str | None = Field(
+        default=None,
+        max_length=4000,
+        description="Why it is transferred. Internal.",
+        json_schema_extra=INTERNAL,
+    )
 
 
 class TransferRefused(Payload):
@@ -156,8 +182,12 @@ class StatusUpdated(Payload):
 
     status: Literal["acknowledged", "in_progress", "on_hold", "reopened"] = Field(examples=["in_progress"])
     public_note: str | None = Field(default=None, max_length=4000, description="Shown to the resident.")
-    internal_note: str | None = Field(default=None, max_length=4000, description="Staff only.")
-    cost: Cost | None = None
+    internal_note: str | None = Field(
+        default=None, max_length=4000, description="Staff only.", json_schema_extra=INTERNAL
+    )
+    cost: Cost | None = Field(
+        default=None, description="Effort and money spent. Internal.", json_schema_extra=INTERNAL
+    )
 
 
 class Closed(Payload):
@@ -169,15 +199,23 @@ class Closed(Payload):
         examples=["resolved"]
     )
     duplicate_of: str | None = Field(
-        default=None, description="Tracking number of the original, when resolution is duplicate."
+        default=None,
+        description="Tracking number of the original, when resolution is duplicate.",
+        examples=[EXAMPLE_TRACKING_NUMBER],
     )
-    public_note: str | None = Field(default=None, max_length=4000)
-    internal_note: str | None = Field(default=None, max_length=4000)
-    cost: Cost | None = None
+    public_note: str | None = Field(default=None, max_length=4000, description="Shown to the resident.")
+    internal_note: str | None = Field(
+        default=None, max_length=4000, description="Staff only.", json_schema_extra=INTERNAL
+    )
+    cost: Cost | None = Field(
+        default=None, description="Effort and money spent. Internal.", json_schema_extra=INTERNAL
+    )
 
 
 class SlaWarning(Payload):
     """Internal: an open request is about to breach its SLA, or has; for supervisors, never residents."""
+
+    model_config = ConfigDict(json_schema_extra=INTERNAL)
 
     # Never on a resident's timeline, page or e-mail. Routing appends it to the request's stream at most
     # once per due time and stage; a new due time (a transfer that restarted the clock) gets its own.
