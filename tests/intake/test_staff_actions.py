@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
-from typing import cast
 
 import asyncpg
 import pytest
 
 from civic311_backbone.contracts import (
     Assigned,
-    Envelope,
     Location,
     RequestCreated,
     StatusUpdated,
+    TransferRequested,
     from_record,
     new_event,
 )
@@ -23,12 +22,10 @@ from civic311_backbone.contracts.tracking import new_tracking_number, stream_id_
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, NewEvent, RecordedEvent, notify_channel
 from civic311_backbone.testing.factories import RESIDENT, STAFF
-from civic311_backbone.testing.plugin import settings_env
+from civic311_city.loading import load_catalogue
 from civic311_intake.desk.actions import Desk, StaleRequest, change_request
 from civic311_intake.domain.staff import StaffMember
 from civic311_intake.domain.staff_commands import Close
-from civic311_routing.config import build_router
-from civic311_routing.settings import RoutingSettings
 from tests.intake.desk_support import PARKS, PUBLIC_WORKS, RunningDesk, running_desk
 
 
@@ -217,15 +214,12 @@ async def test_a_duplicate_is_closed_onto_its_original_as_the_caller_reads_it(de
     assert public.json()["duplicate_of"] == original
 
 
-async def test_a_transfer_restarts_or_continues_the_clock_as_the_type_says(
-    desk: RunningDesk, settings: BackboneSettings
-) -> None:
-    router = build_router(RoutingSettings(**settings_env(settings)))  # type: ignore[arg-type]
+async def test_a_transfer_is_asked_of_routing_and_the_request_shows_it_pending(desk: RunningDesk) -> None:
+    """Routing alone decides the new due time: tests/system/test_transfer_through_routing.py."""
     supervisor = await desk.staff("supervisor", PUBLIC_WORKS)
     pw_staff = await desk.staff("department_staff", PUBLIC_WORKS)
     first_due = datetime.fromisoformat("2026-11-25T21:30:00+00:00")
-    graffiti = await desk.request_with(PUBLIC_WORKS, service_code="GRAFFITI", due_at=first_due)  # restart
-    pothole = await desk.request_with(PUBLIC_WORKS, service_code="POTHOLE", due_at=first_due)  # continue
+    graffiti = await desk.request_with(PUBLIC_WORKS, service_code="GRAFFITI", due_at=first_due)
 
     by_staff = await desk.client.post(
         f"/api/staff/requests/{graffiti}/transfer", json={"department": PARKS}, headers=pw_staff
@@ -235,45 +229,25 @@ async def test_a_transfer_restarts_or_continues_the_clock_as_the_type_says(
         json={"department": "Ministry of Magic"},
         headers=supervisor,
     )
-    restarted = await desk.client.post(
+    asked = await desk.client.post(
         f"/api/staff/requests/{graffiti}/transfer",
         json={"department": PARKS, "queue": "PRK-Maintenance", "note": "on park land"},
         headers=supervisor,
     )
-    continued = await desk.client.post(
-        f"/api/staff/requests/{pothole}/transfer", json={"department": "Water and Sewer"}, headers=supervisor
-    )
 
     assert by_staff.status_code == 403 and "only supervisors" in by_staff.json()["detail"]
     assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == ["body", "department"]
-    assert restarted.status_code == continued.status_code == 200
-    transfer = await last_assigned(desk.store, graffiti)
-    graffiti_type = router.catalogue.get("GRAFFITI")
-    assert graffiti_type is not None and graffiti_type.transfer_clock == "restart"
-    assert (transfer.payload.reason, transfer.payload.clock) == ("transfer", "restarted")
-    assert (transfer.payload.department, transfer.payload.queue) == (PARKS, "PRK-Maintenance")
-    assert transfer.payload.due_at == router.due(graffiti_type, transfer.occurred_at) != first_due
-    assert transfer.actor.id.startswith("staff:supervisor-")
-    assert datetime.fromisoformat(restarted.json()["due_at"]) == transfer.payload.due_at
-
-    kept = await last_assigned(desk.store, pothole)
-    assert (kept.payload.reason, kept.payload.clock, kept.payload.due_at) == (
-        "transfer",
-        "continued",
-        first_due,
-    )
-    assert (kept.payload.department, kept.payload.queue) == ("Water and Sewer", "WSC-Emergency")
-
-    # Now with Parks: Public Works' supervisor can no longer touch it.
-    after = await desk.client.post(f"/api/staff/requests/{graffiti}/acknowledge", json={}, headers=supervisor)
-    assert after.status_code == 403
+    assert asked.status_code == 202, asked.text
+    shown = asked.json()
+    assert (shown["department"], datetime.fromisoformat(shown["due_at"])) == (PUBLIC_WORKS, first_due)
+    assert shown["pending_transfer"]["department"] == PARKS
+    assert shown["pending_transfer"]["queue"] == "PRK-Maintenance"
+    assert shown["pending_transfer"]["requested_by"].startswith("staff:supervisor-")
+    [record] = (await desk.store.read_stream(stream_id_for(graffiti)))[-1:]
+    event = from_record(record)
+    assert event.payload == TransferRequested(department=PARKS, queue="PRK-Maintenance", note="on park land")
+    assert event.actor.id.startswith("staff:supervisor-")
     assert len(await desk.events_of(graffiti)) == 3
-
-
-async def last_assigned(store: EventStore, number: str) -> Envelope[Assigned]:
-    events = [from_record(r) for r in await store.read_stream(stream_id_for(number))]
-    found = next(e for e in reversed(events) if isinstance(e.payload, Assigned))
-    return cast(Envelope[Assigned], found)
 
 
 class RacingStore(EventStore):
@@ -312,7 +286,7 @@ async def test_a_change_racing_another_is_refused_and_nothing_of_it_appended(
         expected_version=0,
     )
     racing = RacingStore(pool, settings, new_event(StatusUpdated(status="on_hold"), actor=STAFF))
-    desk = Desk(store=racing, router=build_router(RoutingSettings(**settings_env(settings))))  # type: ignore[arg-type]
+    desk = Desk(store=racing, catalogue=load_catalogue())
     member = StaffMember("ana", "Ana", "department_staff", PUBLIC_WORKS)
 
     with pytest.raises(StaleRequest, match="you saw 2 events"):

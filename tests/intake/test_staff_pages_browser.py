@@ -84,10 +84,16 @@ async def test_a_supervisor_works_and_transfers_a_request_and_an_agent_files_one
     await transfer_form.get_by_label("To department").select_option(PARKS)
     await transfer_form.get_by_label("Why").fill("The wall is in the park")
     await transfer_form.get_by_role("button", name="Transfer").click()
-    # Parks' now, out of her scope: back to her queue, which says so.
-    await expect(page.get_by_text(f"Transferred {overdue}: it is no longer in your scope.")).to_be_visible()
+    # Asked of routing (not running here): shown as requested, still with Public Works until routing moves it.
+    await expect(page.get_by_text("Transfer requested: routing moves it")).to_be_visible()
+    await expect(page.get_by_text(f"Transfer to {PARKS} requested by staff:sue")).to_be_visible()
     await page.screenshot(path=screenshot_path("staff-transferred"), full_page=True)
-    assert await desk.events_of(overdue) == ["RequestCreated", "Assigned", "StatusUpdated", "Assigned"]
+    assert await desk.events_of(overdue) == [
+        "RequestCreated",
+        "Assigned",
+        "StatusUpdated",
+        "TransferRequested",
+    ]
 
     agent = await sign_in(browser, desk, "al", "agent", None)
     await agent.get_by_role("link", name="File a request for a caller").click()

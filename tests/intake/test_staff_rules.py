@@ -18,8 +18,11 @@ from civic311_backbone.contracts import (
     Payload,
     RequestCreated,
     StatusUpdated,
+    TransferRefused,
+    TransferRequested,
     new_event_id,
 )
+from civic311_city.loading import load_catalogue
 from civic311_intake.domain.staff import StaffMember
 from civic311_intake.domain.staff_commands import (
     Acknowledge,
@@ -35,9 +38,6 @@ from civic311_intake.domain.staff_commands import (
     decide_transfer,
 )
 from civic311_intake.domain.staff_view import StaffRequest, staff_view
-from civic311_routing.config import build_router
-from civic311_routing.domain.routing import Router
-from civic311_routing.settings import RoutingSettings
 
 PW, PARKS, ETHICS = "Public Works", "Parks and Recreation", "Ethics Office"
 T0 = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday afternoon in Boston
@@ -52,11 +52,7 @@ ethics_staff = StaffMember("eve", "Eve", "department_staff", ETHICS)
 admin = StaffMember("ada", "Ada", "admin")
 
 
-@pytest.fixture(scope="module")
-def router() -> Router:
-    return build_router(
-        RoutingSettings(database_url="postgresql://unused@localhost/x", nats_url="nats://unused:1")
-    )
+CATALOGUE = load_catalogue()
 
 
 def envelope(payload: Payload, version: int, at: datetime, actor: str = "routing") -> Envelope[Any]:
@@ -201,54 +197,55 @@ def test_a_duplicate_names_another_original_and_only_a_duplicate_does() -> None:
         decide(pw_staff, request, Close(resolution="resolved", duplicate_of="CDF-GHJKM"), confidential=False)
 
 
-def test_a_transfer_restarts_or_continues_the_clock_by_type(router: Router) -> None:
-    later = T0 + timedelta(days=1)
-    graffiti = request_of(service_code="GRAFFITI")  # transfer_clock = "restart"
-    pothole = request_of(service_code="POTHOLE")  # transfer_clock = "continue"
+def test_a_transfer_is_asked_of_routing_and_shown_pending_until_routing_answers() -> None:
+    request = request_of(service_code="GRAFFITI")
 
-    restarted = decide_transfer(
-        pw_supervisor, graffiti, Transfer(department=PARKS), router=router, confidential=False, at=later
-    )
-    continued = decide_transfer(
+    asked = decide_transfer(
         pw_supervisor,
-        pothole,
-        Transfer(department=PARKS, queue="PRK-Maintenance"),
-        router=router,
+        request,
+        Transfer(department=PARKS, queue=" PRK-Maintenance ", note="on park land"),
+        catalogue=CATALOGUE,
         confidential=False,
-        at=later,
+    )
+    to_parks = decide_transfer(
+        pw_supervisor, request, Transfer(department=PARKS), catalogue=CATALOGUE, confidential=False
     )
 
-    assert (restarted.reason, restarted.clock, restarted.department) == ("transfer", "restarted", PARKS)
-    assert restarted.queue == "PRK-Forestry"  # Parks' first queue in the catalogue
-    assert restarted.due_at == router.due(router.catalogue.get("GRAFFITI"), later)  # type: ignore[arg-type]
-    assert (continued.clock, continued.due_at, continued.queue) == (
-        "continued",
-        pothole.due_at,
-        "PRK-Maintenance",
+    assert asked == TransferRequested(department=PARKS, queue="PRK-Maintenance", note="on park land")
+    assert to_parks == TransferRequested(department=PARKS, queue=None)  # routing picks the queue
+    pending = request_of(asked, service_code="GRAFFITI")
+    assert pending.pending_transfer is not None
+    assert (pending.pending_transfer.department, pending.pending_transfer.requested_by) == (PARKS, "staff:x")
+    assert (pending.department, pending.timeline[-1].kind) == (PW, "transfer_requested")
+    moved = request_of(
+        asked, Assigned(department=PARKS, queue="PRK-Maintenance", reason="transfer", clock="restarted")
     )
+    assert (moved.pending_transfer, moved.department, moved.queue) == (None, PARKS, "PRK-Maintenance")
+    refused = request_of(asked, TransferRefused(department=PARKS, reason="no such queue"))
+    assert (refused.pending_transfer, refused.department) == (None, PW)
+    assert (refused.timeline[-1].kind, refused.timeline[-1].reason) == ("transfer_refused", "no such queue")
 
 
-def test_only_supervisors_transfer_and_only_to_a_known_department(router: Router) -> None:
+def test_only_supervisors_transfer_and_only_to_a_known_department() -> None:
     request = request_of()
     with pytest.raises(NotAllowed, match="only supervisors and admins transfer"):
         decide_transfer(
-            pw_staff, request, Transfer(department=PARKS), router=router, confidential=False, at=T0
+            pw_staff, request, Transfer(department=PARKS), catalogue=CATALOGUE, confidential=False
         )
     with pytest.raises(BadCommand, match="not a department"):
         decide_transfer(
-            pw_supervisor, request, Transfer(department="Nowhere"), router=router, confidential=False, at=T0
+            pw_supervisor, request, Transfer(department="Nowhere"), catalogue=CATALOGUE, confidential=False
         )
-    with pytest.raises(NotNow, match="already with"):
+    with pytest.raises(BadCommand) as empty:
         decide_transfer(
-            pw_supervisor,
-            request,
-            Transfer(department=PW, queue="Q"),
-            router=router,
-            confidential=False,
-            at=T0,
+            pw_supervisor, request, Transfer(department=" "), catalogue=CATALOGUE, confidential=False
         )
+    assert empty.value.field == "department"
+    for already in (Transfer(department=PW, queue="Q"), Transfer(department=PW)):
+        with pytest.raises(NotNow, match="already with"):
+            decide_transfer(pw_supervisor, request, already, catalogue=CATALOGUE, confidential=False)
     closed = request_of(Closed(resolution="withdrawn"))
     with pytest.raises(NotNow, match="is closed"):
         decide_transfer(
-            pw_supervisor, closed, Transfer(department=PARKS), router=router, confidential=False, at=T0
+            pw_supervisor, closed, Transfer(department=PARKS), catalogue=CATALOGUE, confidential=False
         )

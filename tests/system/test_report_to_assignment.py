@@ -21,11 +21,11 @@ from civic311_backbone.service.runner import migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.plugin import settings_env
+from civic311_city import CitySettings
 from civic311_city.calendar import due_at
 from civic311_city.city import build_calendar
 from civic311_intake.access import issue_api_key
 from civic311_intake.wiring import SERVICE as INTAKE
-from civic311_routing.settings import RoutingSettings
 from tests.support.processes import ServiceProcess
 from tests.support.waiting import eventually
 
@@ -84,5 +84,5 @@ async def test_a_large_pothole_in_the_north_goes_to_the_north_crew_within_two_wo
         "routing",
         "started",
     )
-    calendar = build_calendar(RoutingSettings(**settings.model_dump()))
+    calendar = build_calendar(CitySettings(**settings.model_dump()))
     assert decision.due_at == due_at(calendar, created.occurred_at, "working_days", 2)

@@ -110,5 +110,5 @@ async def file_submission(
     if problems:
         raise SubmissionRejected(problems)
     return await file_request(
-        store, lambda number: request_created(submission, number), actor=actor, event_id=event_id
+        store, lambda number: request_created(catalogue, submission, number), actor=actor, event_id=event_id
     )

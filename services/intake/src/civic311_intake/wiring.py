@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from civic311_backbone.service.runner import Resources, Service, Wiring
+from civic311_city import City, load_city
 from civic311_intake import channels, desk, pages, web
 from civic311_intake.access import ApiKeys, StaffAccounts
 from civic311_intake.api import open311, tracking
@@ -13,27 +14,29 @@ from civic311_intake.index import request_indexer
 from civic311_intake.settings import IntakeSettings
 
 
-def create_app(resources: Resources[IntakeSettings], settings: IntakeSettings) -> FastAPI:
+def create_app(resources: Resources[IntakeSettings], settings: IntakeSettings, city: City) -> FastAPI:
     app = FastAPI(title="civic311 intake gateway", version="0.1.0")
     app.state.settings = settings
+    app.state.city = city
     app.state.pool = resources.pool
     app.state.store = resources.store
     app.state.api_keys = ApiKeys(resources.pool)
     app.state.staff_accounts = StaffAccounts(resources.pool)
     protect(app, max_body_bytes=settings.max_body_bytes, posts_per_minute=settings.posts_per_minute)
     app.include_router(tracking.router)
-    open311.install(app, settings.catalogue_path)
+    open311.install(app, city.catalogue, settings.catalogue_path)
     web.install(app, city_name=settings.city_name, time_zone=settings.city_time_zone)  # the pages' layer
     pages.install(app)  # the resident pages
-    desk.install(app, resources.store)  # the staff desk: API and pages
+    desk.install(app, resources.store, city.catalogue)  # the staff desk: API and pages
     return app
 
 
 async def wire(resources: Resources[IntakeSettings]) -> Wiring:
     settings = resources.settings
+    city = load_city(settings)  # once per process: every part below is handed what it needs of it
     indexer = resources.consumer(request_indexer(resources.store))
-    app = create_app(resources, settings)
-    text_channels = await channels.install(app, resources, settings)  # SMS and e-mail in
+    app = create_app(resources, settings, city)
+    text_channels = await channels.install(app, resources, settings, city.catalogue)  # SMS and e-mail in
     return Wiring(
         app=app, consumers=[indexer], background=text_channels.background, checks=text_channels.checks
     )

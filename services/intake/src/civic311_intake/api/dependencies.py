@@ -39,8 +39,8 @@ async def _staff_accounts(request: Request) -> StaffAccounts:
 
 
 async def _catalogue(request: Request) -> Catalogue:
-    """The service catalogue the gateway loaded at start (the Open311 state holds it)."""
-    catalogue: Catalogue = request.app.state.open311.catalogue
+    """The service catalogue of the city the gateway loaded at start."""
+    catalogue: Catalogue = request.app.state.city.catalogue
     return catalogue
 
 

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from civic311_backbone.service.health import ReadinessCheck
 from civic311_backbone.service.runner import BackgroundTask, Resources
-from civic311_city.loading import load_catalogue
+from civic311_city.catalogue import Catalogue
 from civic311_intake.channels import sms
 from civic311_intake.channels.email_in import MailIn, SmtpListener
 from civic311_intake.channels.inbound import TextIntake
@@ -37,13 +37,13 @@ class ChannelSettingsError(ValueError):
 
 
 async def install(
-    app: FastAPI, resources: Resources[IntakeSettings], settings: IntakeSettings
+    app: FastAPI, resources: Resources[IntakeSettings], settings: IntakeSettings, catalogue: Catalogue
 ) -> TextChannels:
     """Serve the SMS webhook, and make the SMTP listener if it is on (their tables: intake's migrations)."""
     intake = TextIntake(
         pool=resources.pool,
         store=resources.store,
-        catalogue=load_catalogue(settings.catalogue_path),
+        catalogue=catalogue,
         conversation_ttl=timedelta(minutes=settings.text_conversation_minutes),
         time_zone=ZoneInfo(settings.city_time_zone),
     )

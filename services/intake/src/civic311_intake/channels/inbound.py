@@ -69,7 +69,7 @@ async def receive(intake: TextIntake, message: InboundMessage) -> StoredReply:
         match step:
             case Ready(report=report):
                 assert submission is not None
-                number = await _file(conn, intake.store, submission)
+                number = await _file(conn, intake.store, intake.catalogue, submission)
                 await db.end_conversation(conn, message.channel, message.sender)
                 name = _type_name(intake.catalogue, report.service_code)
                 reply = StoredReply(
@@ -108,11 +108,13 @@ def _submission(report: Report, message: InboundMessage) -> Submission:
     )
 
 
-async def _file(conn: asyncpg.Connection, store: EventStore, submission: Submission) -> str:
+async def _file(
+    conn: asyncpg.Connection, store: EventStore, catalogue: Catalogue, submission: Submission
+) -> str:
     """Append the RequestCreated under a fresh tracking number, in the caller's transaction."""
     actor = Actor(kind="resident", id=f"resident-{submission.channel}-{uuid4().hex[:12]}")
     filed = await file_request(
-        store, lambda number: request_created(submission, number), actor=actor, conn=conn
+        store, lambda number: request_created(catalogue, submission, number), actor=actor, conn=conn
     )
     return filed.tracking_number
 

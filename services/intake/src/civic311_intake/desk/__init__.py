@@ -1,7 +1,7 @@
 """The staff desk: sign-in, queues, a request's full view, and the changes staff make, as API and pages.
 
-Routing's own rules decide what a transfer does to the SLA clock, so the gateway builds a `Router` from
-the same environment routing reads (`RoutingSettings`), once, when the app is made.
+A transfer is only asked for here (a TransferRequested): routing alone decides the new queue's due time
+and answers on the request's stream with an Assigned or a TransferRefused.
 """
 
 from __future__ import annotations
@@ -12,18 +12,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 
 from civic311_backbone.store import EventStore
+from civic311_city.catalogue import Catalogue
 from civic311_intake.desk import api, pages, sessions
 from civic311_intake.desk.actions import Desk
 from civic311_intake.desk.auth import SignInRequired, sign_in_url
-from civic311_routing.config import build_router
-from civic311_routing.settings import RoutingSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def install(app: FastAPI, store: EventStore) -> None:
+def install(app: FastAPI, store: EventStore, catalogue: Catalogue) -> None:
     """Serve the desk's API and pages (after web.install, whose layout and CSRF the pages use)."""
-    app.state.desk = Desk(store=store, router=build_router(RoutingSettings()))
+    app.state.desk = Desk(store=store, catalogue=catalogue)
     app.state.web.add_templates("desk", TEMPLATES)
     app.include_router(sessions.router)
     app.include_router(api.router)

@@ -14,6 +14,7 @@ from datetime import datetime
 from civic311_backbone.contracts import Actor, Payload, from_record, new_event, utc_now
 from civic311_backbone.contracts.tracking import InvalidTrackingNumber, parse_tracking_number, stream_id_for
 from civic311_backbone.store import EventStore, WrongExpectedVersion
+from civic311_city.catalogue import Catalogue
 from civic311_intake.domain.staff import StaffMember
 from civic311_intake.domain.staff_commands import (
     BadCommand,
@@ -28,7 +29,6 @@ from civic311_intake.domain.staff_commands import (
 from civic311_intake.domain.staff_view import StaffRequest, staff_view
 from civic311_intake.domain.submission import Submission
 from civic311_intake.filing import FiledRequest, file_submission
-from civic311_routing.domain.routing import Router
 
 
 class NoSuchRequest(LookupError):
@@ -41,13 +41,13 @@ class StaleRequest(Exception):
 
 @dataclass(frozen=True)
 class Desk:
-    """What the desk's actions work with: the store, and routing's rules for transfers and the catalogue."""
+    """What the desk's actions work with: the store and the city's catalogue."""
 
     store: EventStore
-    router: Router
+    catalogue: Catalogue
 
     def confidential(self, request: StaffRequest) -> bool:
-        request_type = self.router.catalogue.get(request.service_code)
+        request_type = self.catalogue.get(request.service_code)
         return request_type is not None and request_type.confidential
 
 
@@ -93,7 +93,7 @@ async def change_request(
     confidential = desk.confidential(request)
     event: Payload
     if isinstance(change, Transfer):
-        event = decide_transfer(member, request, change, router=desk.router, confidential=confidential, at=at)
+        event = decide_transfer(member, request, change, catalogue=desk.catalogue, confidential=confidential)
     else:
         event = decide(member, request, change, confidential=confidential)
     if expected_version is not None and expected_version != request.version:
@@ -129,5 +129,5 @@ async def file_for_caller(desk: Desk, member: StaffMember, submission: Submissio
     if submission.channel not in ("phone", "walk_in"):
         raise BadCommand("channel", "phone or walk_in")
     return await file_submission(
-        desk.store, desk.router.catalogue, submission, actor=actor_of(member), allow_confidential=True
+        desk.store, desk.catalogue, submission, actor=actor_of(member), allow_confidential=True
     )

@@ -68,7 +68,7 @@ async def queue(
         limit=limit,
     )
     with desk_errors():
-        return await department_queue(pool, desk.router.catalogue, session.member, wanted, now=utc_now())
+        return await department_queue(pool, desk.catalogue, session.member, wanted, now=utc_now())
 
 
 class CallerReport(Body):
@@ -188,10 +188,14 @@ async def record_cost(
     return await _change(desk, session, tracking_number, change, body.expected_version)
 
 
-@router.post("/requests/{tracking_number}/transfer", response_model=StaffRequest, responses=ANSWERS)
+@router.post(
+    "/requests/{tracking_number}/transfer", status_code=202, response_model=StaffRequest, responses=ANSWERS
+)
 async def transfer(
     tracking_number: str, body: TransferBody, session: ApiSession, desk: DeskDep
 ) -> StaffRequest:
+    """Ask routing to move the request: 202, the request with its `pending_transfer` until routing's
+    Assigned (new department, queue and due time) or TransferRefused (with its reason) is on the record."""
     change = Transfer(department=body.department, queue=body.queue, note=body.note)
     return await _change(desk, session, tracking_number, change, body.expected_version)
 

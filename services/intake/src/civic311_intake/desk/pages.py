@@ -132,7 +132,7 @@ async def queue_page(
     )
     departments = sorted(d for d in _departments(desk) if member.may_view(d))
     try:
-        found = await department_queue(pool, desk.router.catalogue, member, chosen, now=utc_now())
+        found = await department_queue(pool, desk.catalogue, member, chosen, now=utc_now())
     except (NotAllowed, BadCommand) as error:
         context: dict[str, Any] = {
             "queue": {"department": department, "requests": []},
@@ -235,7 +235,7 @@ async def new_form(
 async def file_new(request: Request, web: WebDep, session: PageSession, desk: DeskDep) -> HTMLResponse:
     member = session.member
     form = await request.form()
-    request_type = desk.router.catalogue.get(str(form.get("service_code", "")))
+    request_type = desk.catalogue.get(str(form.get("service_code", "")))
     if request_type is None or not member.may_file:
         return _new_page(request, web, member, desk, None, {}, {}, {})
     values = {k: v for k, v in form.items() if isinstance(v, str) and not k.startswith("attribute[")}
@@ -271,7 +271,7 @@ def _new_page(
     *,
     status_code: int = 200,
 ) -> HTMLResponse:
-    catalogue = desk.router.catalogue
+    catalogue = desk.catalogue
     if not member.may_file:
         text = "Only agents, supervisors and admins file requests for callers."
         context: dict[str, Any] = {
@@ -300,7 +300,7 @@ def _field_id(field: str) -> str:
 
 
 def _departments(desk: Desk) -> set[str]:
-    return set(desk.router.catalogue.departments) | {desk.router.triage.department}
+    return set(desk.catalogue.departments)
 
 
 def _local(path: str) -> str:

@@ -8,13 +8,12 @@ request's state does not: closing it twice, updating a closed one) or `BadComman
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
-from civic311_backbone.contracts import Assigned, Closed, Cost, StatusUpdated
+from civic311_backbone.contracts import Closed, Cost, StatusUpdated, TransferRequested
+from civic311_city.catalogue import Catalogue
 from civic311_intake.domain.staff import StaffMember
 from civic311_intake.domain.staff_view import StaffRequest
-from civic311_routing.domain.routing import Router
 
 Resolution = Literal["resolved", "duplicate", "not_actionable", "referred", "withdrawn"]
 WorkStatus = Literal["in_progress", "on_hold", "reopened"]
@@ -60,7 +59,7 @@ class RecordCost:
 class Transfer:
     department: str
     queue: str | None = None
-    """None: the department's queue for the request's type, else its first queue in the catalogue."""
+    """None: routing picks the department's queue for the request's type."""
     note: str | None = None
 
 
@@ -138,43 +137,25 @@ def _close(request: StaffRequest, change: Close) -> Closed:
 
 
 def decide_transfer(
-    member: StaffMember,
-    request: StaffRequest,
-    transfer: Transfer,
-    *,
-    router: Router,
-    confidential: bool,
-    at: datetime,
-) -> Assigned:
-    """The Assigned that moves `request`; its type says whether the SLA clock restarts (routing's rule)."""
+    member: StaffMember, request: StaffRequest, transfer: Transfer, *, catalogue: Catalogue, confidential: bool
+) -> TransferRequested:
+    """The TransferRequested that asks routing to move `request`: routing alone decides the due time,
+    and appends the Assigned (or a TransferRefused) that answers it."""
     if not member.may_transfer(request.department, confidential=confidential):
         why = ": only supervisors and admins transfer" if member.role in ("agent", "department_staff") else ""
         raise NotAllowed(f"{_who(member)} may not transfer {_whose(request)}{why}")
     if request.status == "closed":
         raise NotNow(f"{request.tracking_number} is closed ({request.resolution}): reopen it first")
-    if transfer.department not in router.catalogue.departments | {router.triage.department}:
-        raise BadCommand("department", f"not a department of this city: {transfer.department!r}")
-    queue = transfer.queue.strip() if transfer.queue else _main_queue(router, request, transfer.department)
-    if (transfer.department, queue) == (request.department, request.queue):
-        raise NotNow(f"{request.tracking_number} is already with {transfer.department}, {queue}")
-    previous = request.assignment or Assigned(department=transfer.department, queue=queue)
-    return router.transfer(
-        previous,
-        service_code=request.service_code,
-        department=transfer.department,
-        queue=queue,
-        transferred_at=at,
-        note=transfer.note,
-    )
-
-
-def _main_queue(router: Router, request: StaffRequest, department: str) -> str:
-    own = router.catalogue.get(request.service_code)
-    if own is not None and own.department == department:
-        return own.queue
-    if department == router.triage.department:
-        return router.triage.queue
-    return next(t.queue for t in router.catalogue.types if t.department == department)
+    department = transfer.department.strip()
+    if not department:
+        raise BadCommand("department", "name the department to transfer to")
+    if department not in catalogue.departments:
+        raise BadCommand("department", f"not a department of this city: {department!r}")
+    queue = transfer.queue.strip() if transfer.queue and transfer.queue.strip() else None
+    if department == request.department and queue in (None, request.queue):
+        where = f"{department}, {request.queue}" if request.queue else department
+        raise NotNow(f"{request.tracking_number} is already with {where}")
+    return TransferRequested(department=department, queue=queue, note=transfer.note)
 
 
 def _who(member: StaffMember) -> str:

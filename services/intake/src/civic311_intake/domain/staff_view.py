@@ -23,6 +23,8 @@ from civic311_backbone.contracts import (
     RequestCreated,
     SlaWarning,
     StatusUpdated,
+    TransferRefused,
+    TransferRequested,
 )
 
 
@@ -30,7 +32,9 @@ class StaffTimelineEntry(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     at: datetime
-    kind: Literal["created", "assigned", "status", "closed", "sla_warning"]
+    kind: Literal[
+        "created", "assigned", "status", "closed", "sla_warning", "transfer_requested", "transfer_refused"
+    ]
     status: str
     actor: str
     """Who: `staff:<username>`, a service's name, or `resident`."""
@@ -42,6 +46,19 @@ class StaffTimelineEntry(BaseModel):
     clock: str | None = None
     rule: str | None = None
     cost: Cost | None = None
+    reason: str | None = None
+    """Why routing refused a transfer."""
+
+
+class PendingTransfer(BaseModel):
+    """A transfer staff asked for that routing has not answered yet (with an Assigned or a refusal)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    department: str
+    queue: str | None
+    requested_by: str
+    requested_at: datetime
 
 
 class CostTotals(BaseModel):
@@ -78,7 +95,8 @@ class StaffRequest(BaseModel):
     updated_at: datetime
     costs: CostTotals
     assignment: Assigned | None
-    """The latest Assigned: what a transfer starts from."""
+    """The latest Assigned."""
+    pending_transfer: PendingTransfer | None = None
     timeline: list[StaffTimelineEntry]
 
 
@@ -94,6 +112,7 @@ def staff_view(events: list[Envelope[Any]]) -> StaffRequest | None:
         "resolution": None,
         "duplicate_of": None,
         "assignment": None,
+        "pending_transfer": None,
         "updated_at": first.occurred_at,
     }
     timeline = [
@@ -143,6 +162,8 @@ def _apply(state: dict[str, Any], event: Envelope[Any]) -> StaffTimelineEntry | 
     match event.payload:
         case Assigned() as assigned:
             state.update(assignment=assigned, updated_at=at)
+            if assigned.reason == "transfer":
+                state["pending_transfer"] = None
             if state["status"] == "open":
                 state["stage"] = "assigned"
             return StaffTimelineEntry(
@@ -186,6 +207,31 @@ def _apply(state: dict[str, Any], event: Envelope[Any]) -> StaffTimelineEntry | 
                 public_note=closed.public_note,
                 internal_note=closed.internal_note,
                 cost=closed.cost,
+            )
+        case TransferRequested() as asked:
+            pending = PendingTransfer(
+                department=asked.department, queue=asked.queue, requested_by=who, requested_at=at
+            )
+            state.update(pending_transfer=pending, updated_at=at)
+            return StaffTimelineEntry(
+                at=at,
+                kind="transfer_requested",
+                status="transfer requested",
+                actor=who,
+                internal_note=asked.note,
+                department=asked.department,
+                queue=asked.queue,
+            )
+        case TransferRefused() as refused:
+            state.update(pending_transfer=None, updated_at=at)
+            return StaffTimelineEntry(
+                at=at,
+                kind="transfer_refused",
+                status="transfer refused",
+                actor=who,
+                department=refused.department,
+                queue=refused.queue,
+                reason=refused.reason,
             )
         case SlaWarning() as warning:
             return StaffTimelineEntry(

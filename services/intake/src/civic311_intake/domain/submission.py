@@ -192,8 +192,9 @@ def _answer_problem(question: Attribute, answer: str | list[str]) -> str | None:
     return None if len(answer) <= limit else f"at most {limit} characters"
 
 
-def request_created(submission: Submission, tracking_number: str) -> RequestCreated:
-    """The event of a checked submission, under its tracking number."""
+def request_created(catalogue: Catalogue, submission: Submission, tracking_number: str) -> RequestCreated:
+    """The event of a checked submission, under its tracking number; confidential as its type is."""
+    request_type = catalogue.get(submission.service_code)
     return RequestCreated(
         tracking_number=tracking_number,
         service_code=submission.service_code,
@@ -210,4 +211,5 @@ def request_created(submission: Submission, tracking_number: str) -> RequestCrea
         language=submission.language,
         contact=submission.contact,
         jurisdiction_id=submission.jurisdiction_id,
+        confidential=request_type is not None and request_type.confidential,
     )

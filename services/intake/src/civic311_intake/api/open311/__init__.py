@@ -7,21 +7,22 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from civic311_city.catalogue import Catalogue
 from civic311_city.loading import SAMPLE_CATALOGUE
 from civic311_intake.api.open311 import service_requests
 from civic311_intake.api.open311.routes import PREFIX, router
-from civic311_intake.api.open311.state import load_open311_state
+from civic311_intake.api.open311.state import open311_state_of
 from civic311_intake.settings import IntakeSettings
 
 
-def install(app: FastAPI, catalogue_path: Path | None) -> None:
-    """Read the service catalogue once, now, and serve it under /open311/v2.
+def install(app: FastAPI, catalogue: Catalogue, catalogue_path: Path | None) -> None:
+    """Serve the city's catalogue under /open311/v2; its file's modification time is the changeset.
 
     The Open311 settings (jurisdiction, discovery's contact and key service) come from the app's settings,
     which `create_app` puts on `app.state` before it installs anything.
     """
     settings: IntakeSettings = app.state.settings
-    app.state.open311 = load_open311_state(catalogue_path or SAMPLE_CATALOGUE, settings)
+    app.state.open311 = open311_state_of(catalogue, catalogue_path or SAMPLE_CATALOGUE, settings)
     app.include_router(router)
     app.include_router(service_requests.router)
     _document_no_422(app)

@@ -1,4 +1,4 @@
-"""What the Open311 routes serve from, loaded once when the app is made: the catalogue and when it changed."""
+"""What the Open311 routes serve from, made once with the app: the city's catalogue and when it changed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from civic311_city.catalogue import Catalogue
-from civic311_city.loading import load_catalogue
 from civic311_intake.api.open311.responses import Refused
 from civic311_intake.settings import IntakeSettings
 
@@ -29,10 +28,10 @@ class Open311State:
         return jurisdiction_id is None or self.jurisdiction_id in (None, jurisdiction_id)
 
 
-def load_open311_state(path: Path, settings: IntakeSettings) -> Open311State:
-    """The catalogue at `path`; its file's modification time is the discovery changeset."""
+def open311_state_of(catalogue: Catalogue, path: Path, settings: IntakeSettings) -> Open311State:
+    """`catalogue`, read from `path`, whose modification time is the discovery changeset."""
     return Open311State(
-        catalogue=load_catalogue(path),
+        catalogue=catalogue,
         changed_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
         contact=settings.open311_contact,
         key_service=settings.open311_key_service,
