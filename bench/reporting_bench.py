@@ -18,9 +18,9 @@ import asyncpg
 from bench.report import Figure
 from bench.store_bench import naive_read
 from civic311_backbone.store import EventStore
+from civic311_reporting.application.replay import replay_states
 from civic311_reporting.domain.profile import DEFAULT_PROFILE
 from civic311_reporting.domain.report import sla_report
-from civic311_reporting.replay import replay_states
 
 PERIOD_START = datetime(2025, 1, 1, tzinfo=UTC)
 PERIOD = timedelta(days=365)

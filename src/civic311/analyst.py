@@ -13,9 +13,14 @@ import typer
 
 from civic311.progress import progress_bars
 from civic311_backbone.settings import BackboneSettings
-from civic311_reporting import cli as reporting
-from civic311_reporting.importing.loader import ImportResult
-from civic311_reporting.importing.mapping import ColumnMapping, MappingError, load_mapping, shipped_mappings
+from civic311_reporting.adapters.importing.mapping import (
+    ColumnMapping,
+    MappingError,
+    load_mapping,
+    shipped_mappings,
+)
+from civic311_reporting.application.importing import ImportResult
+from civic311_reporting.entrypoints import cli as reporting
 
 analyst = typer.Typer(no_args_is_help=True)
 
@@ -41,7 +46,7 @@ MappingOption = Annotated[
         "--mapping",
         help="A mapping file (TOML) naming which column holds what, or the name of a shipped one: "
         + ", ".join(shipped_mappings())
-        + ". See importing/mappings/nyc-311.toml in the reporting service for every key.",
+        + ". See adapters/importing/mappings/nyc-311.toml in the reporting service for every key.",
     ),
 ]
 

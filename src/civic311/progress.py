@@ -19,8 +19,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from civic311_reporting.cli import Progress as Callback
-from civic311_reporting.cli import Step
+from civic311_reporting.entrypoints.cli import Progress as Callback
+from civic311_reporting.entrypoints.cli import Step
 
 LABELS = {"import": "importing", "replay": "replaying events"}
 

@@ -11,8 +11,8 @@ from civic311.cli import app
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.plugin import settings_env
+from civic311_reporting.application.replay import replay_states
 from civic311_reporting.domain.requests import RequestState
-from civic311_reporting.replay import replay_states
 from tests.support.waiting import eventually
 
 

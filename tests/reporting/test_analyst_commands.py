@@ -11,7 +11,7 @@ from pathlib import Path
 import asyncpg
 
 from civic311_backbone.settings import BackboneSettings
-from civic311_reporting import cli
+from civic311_reporting.entrypoints import cli
 from tests.reporting.boston_export import case, write_export
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import asyncpg
 
 from civic311_backbone.store import EventStore
-from civic311_reporting.importing.boston import read_cases
-from civic311_reporting.importing.loader import import_cases
-from civic311_reporting.replay import replay_states
+from civic311_reporting.adapters.importing.boston import read_cases
+from civic311_reporting.application.importing import import_cases
+from civic311_reporting.application.replay import replay_states
 from tests.reporting.boston_export import case, write_export
 
 

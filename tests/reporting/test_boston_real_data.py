@@ -9,10 +9,10 @@ import asyncpg
 import pytest
 
 from civic311_backbone.store import EventStore
-from civic311_reporting.comparing import compare_boston_classic
+from civic311_reporting.adapters.importing.boston import read_cases
+from civic311_reporting.application.comparing import compare_boston_classic
+from civic311_reporting.application.importing import import_cases
 from civic311_reporting.domain.comparison import describe
-from civic311_reporting.importing.boston import read_cases
-from civic311_reporting.importing.loader import import_cases
 
 EXPORT = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "boston-311-2011H2.csv.gz"
 

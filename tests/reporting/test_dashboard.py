@@ -43,6 +43,9 @@ async def test_the_dashboard_shows_a_city_s_sla_figures_charts_and_map(
             await expect(page.get_by_role("img", name=chart)).to_be_visible()
         await expect(page.locator("svg.map .district-name")).to_have_text(["North", "East", "South", "West"])
         await expect(page.get_by_label("Department", exact=True)).to_be_visible()
+        types = page.get_by_label("Request type", exact=True)
+        await expect(types.locator('option[value="POTHOLE"]')).to_have_text("Pothole")  # the catalogue's
+        await expect(types.locator('option[value="STREETLIGHT"]')).to_have_text("STREETLIGHT")  # not in it
         await page.screenshot(path=screenshot_path("dashboard"), full_page=True)
 
         await page.get_by_label("Department", exact=True).select_option("Parks")

@@ -6,9 +6,9 @@ import csv
 import io
 from xml.etree import ElementTree
 
-from civic311_reporting.web.charts import Series, hbars, nice_ticks
-from civic311_reporting.web.map import hotspot_map, legend, shade
-from civic311_reporting.web.tables import TABLES, as_csv
+from civic311_reporting.entrypoints.web.charts import Series, hbars, nice_ticks
+from civic311_reporting.entrypoints.web.map import hotspot_map, legend, shade
+from civic311_reporting.entrypoints.web.tables import TABLES, as_csv
 
 SVG = "{http://www.w3.org/2000/svg}"
 

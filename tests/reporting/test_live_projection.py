@@ -11,7 +11,7 @@ from civic311_backbone.contracts.envelope import Payload
 from civic311_backbone.contracts.registry import from_record
 from civic311_backbone.store import EventFact, EventStore
 from civic311_backbone.testing.factories import new_stream_id, request_created, status_updated
-from civic311_reporting.live import LiveFact, LiveRequests
+from civic311_reporting.application.live import LiveFact, LiveRequests
 from tests.support.waiting import eventually
 
 STAFF = Actor(kind="staff", id="staff-test")

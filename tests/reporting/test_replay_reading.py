@@ -10,7 +10,7 @@ import asyncpg
 from civic311_backbone.contracts import Actor, Location, RequestCreated, new_event
 from civic311_backbone.contracts.envelope import Payload
 from civic311_backbone.store import EventStore
-from civic311_reporting.replay import replay_states
+from civic311_reporting.application.replay import replay_states
 from tests.reporting.stories import assigned, at, closed, created, status
 from tests.support.waiting import eventually
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from civic311_reporting.domain.districts import district_at, outlines_from_geojson
-from civic311_reporting.domain.requests import fold
-from civic311_reporting.domain.selection import Selection, choices, select
+from civic311_city import Districts
+from civic311_city.loading import load_districts
+from civic311_reporting.domain.requests import RequestState, fold
+from civic311_reporting.domain.selection import Selection, choices, district_of, select
 from tests.reporting.stories import T0, assigned, at, created, fact
 
 SQUARE_WITH_A_HOLE = {
@@ -31,16 +32,36 @@ ISLANDS = {
         ],
     },
 }
-CITY = outlines_from_geojson({"type": "FeatureCollection", "features": [SQUARE_WITH_A_HOLE, ISLANDS]})
+CITY = Districts.from_geojson({"type": "FeatureCollection", "features": [SQUARE_WITH_A_HOLE, ISLANDS]})
+
+
+def _unrouted_at(lat: float | None, long: float | None) -> str | None:
+    """The district reporting gives a request that routing gave none, from its point."""
+    return district_of(RequestState("r", lat=lat, long=long), CITY)
 
 
 def test_a_point_is_in_the_district_whose_area_holds_it_outside_its_holes() -> None:
-    assert district_at(CITY, 42.32, -71.08) == "Harbour"
-    assert district_at(CITY, 42.35, -71.058) is None  # in the hole, beside the small island
-    assert district_at(CITY, 42.3465, -71.046) == "Islands"  # on the small island, in the hole
-    assert district_at(CITY, 42.31, -70.85) == "Islands"
-    assert district_at(CITY, 42.5, -71.05) is None
-    assert district_at(CITY, None, -71.05) is None
+    assert _unrouted_at(42.32, -71.08) == "Harbour"
+    assert _unrouted_at(42.35, -71.058) is None  # in the hole, beside the small island
+    assert _unrouted_at(42.3465, -71.046) == "Islands"  # on the small island, in the hole
+    assert _unrouted_at(42.31, -70.85) == "Islands"
+    assert _unrouted_at(42.5, -71.05) is None
+    assert _unrouted_at(None, -71.05) is None
+
+
+def test_a_point_on_a_shared_border_falls_in_the_district_routing_would_give() -> None:
+    sample = load_districts()  # the sample city: North and East share the meridian -71.07
+    on_the_border = (42.37, -71.07)
+    states = fold([fact("border", created(lat=on_the_border[0], long=on_the_border[1]), 0)])
+
+    chosen = {
+        name: sorted(select(states, Selection(district=name), as_of=at(10), districts=sample))
+        for name in sample.names
+    }
+
+    assert sample.containing(*on_the_border) == "North"  # the first district in file order
+    assert district_of(states["border"], sample) == "North"
+    assert chosen == {"North": ["border"], "East": [], "South": [], "West": []}
 
 
 def test_the_district_comes_from_routing_and_else_from_the_point() -> None:
@@ -55,8 +76,8 @@ def test_the_district_comes_from_routing_and_else_from_the_point() -> None:
         ]
     )
 
-    harbour = select(states, Selection(district="Harbour"), as_of=at(10), outlines=CITY)
-    islands = select(states, Selection(district="Islands"), as_of=at(10), outlines=CITY)
+    harbour = select(states, Selection(district="Harbour"), as_of=at(10), districts=CITY)
+    islands = select(states, Selection(district="Islands"), as_of=at(10), districts=CITY)
 
     assert sorted(harbour) == ["routed", "transferred"]  # routing's word wins over the point
     assert states["transferred"].district == "Harbour"  # a transfer without a district keeps it

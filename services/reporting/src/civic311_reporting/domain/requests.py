@@ -2,8 +2,8 @@
 
 Each event type has a step, which takes the request's state, when the event occurred and the payload
 values the fold reads of that type, in the order `READS` names them. `apply` takes them out of a whole
-payload; a replay can instead have the database cut out just those values (`replay.py`) and call the
-same steps: one fold, two ways in.
+payload; a replay can instead have the database cut out just those values (`application/replay.py`)
+and call the same steps: one fold, two ways in.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from civic311_reporting.domain.districts import Outline, district_at
+from civic311_city import Districts
 from civic311_reporting.domain.requests import RequestState
 
 
@@ -37,9 +37,13 @@ class Selection:
         )
 
 
-def district_of(state: RequestState, outlines: Iterable[Outline]) -> str | None:
-    """The district routing gave the request, else the one its point falls in."""
-    return state.district or district_at(outlines, state.lat, state.long)
+NO_DISTRICTS = Districts(())
+
+
+def district_of(state: RequestState, districts: Districts) -> str | None:
+    """The district routing gave the request, else the one the city's districts put its point in
+    (the same test routing makes, so a point on a border falls on the same side)."""
+    return state.district or districts.containing(state.lat, state.long)
 
 
 def select(
@@ -47,10 +51,9 @@ def select(
     selection: Selection,
     *,
     as_of: datetime,
-    outlines: Iterable[Outline] = (),
+    districts: Districts = NO_DISTRICTS,
 ) -> dict[str, RequestState]:
     """The requests created in the period (by `as_of` at the latest) that match every given field."""
-    outlines = tuple(outlines)
     start, end = selection.start(), selection.end()
     chosen = {}
     for stream_id, state in states.items():
@@ -63,7 +66,7 @@ def select(
             continue
         if selection.service_code is not None and state.service_code != selection.service_code:
             continue
-        if selection.district is not None and district_of(state, outlines) != selection.district:
+        if selection.district is not None and district_of(state, districts) != selection.district:
             continue
         chosen[stream_id] = state
     return chosen
@@ -78,17 +81,16 @@ class Choices:
     districts: tuple[str, ...]
 
 
-def choices(states: Iterable[RequestState], outlines: Iterable[Outline] = ()) -> Choices:
-    outlines = tuple(outlines)
+def choices(states: Iterable[RequestState], districts: Districts = NO_DISTRICTS) -> Choices:
     departments: set[str | None] = set()
     codes: set[str | None] = set()
-    districts: set[str | None] = {o.name for o in outlines}
+    names: set[str | None] = set(districts.names)
     for state in states:
         departments.add(state.department)
         codes.add(state.service_code)
-        districts.add(state.district)
+        names.add(state.district)
     return Choices(
         tuple(sorted(d for d in departments if d)),
         tuple(sorted(c for c in codes if c)),
-        tuple(sorted(d for d in districts if d)),
+        tuple(sorted(d for d in names if d)),
     )

@@ -6,13 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from civic311_reporting.domain.districts import Outline
+from civic311_city import Districts
+from civic311_reporting.application.live import LiveRequests
+from civic311_reporting.domain.outlines import Outline
 from civic311_reporting.domain.profile import ReportProfile
 from civic311_reporting.domain.report import SlaReport, sla_report
 from civic311_reporting.domain.selection import Choices, Selection, choices, district_of, select
 from civic311_reporting.domain.sla import SlaRow, sla_rows
 from civic311_reporting.domain.trends import hotspots
-from civic311_reporting.live import LiveRequests
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,7 @@ class Figures:
     cells: list[tuple[float, float, int]]
     choices: Choices
     position: int
+    districts: Districts
     outlines: Sequence[Outline]
 
 
@@ -34,11 +36,12 @@ def figures(
     *,
     now: datetime,
     profile: ReportProfile,
+    districts: Districts,
     outlines: Sequence[Outline],
 ) -> Figures:
     as_of = chosen.as_of(now)
     states = live.states
-    selected = select(states, chosen, as_of=as_of, outlines=outlines)
+    selected = select(states, chosen, as_of=as_of, districts=districts)
     requests = list(selected.values())
     overall = sla_rows(requests, lambda _: "all", as_of=as_of, profile=profile)
     return Figures(
@@ -47,10 +50,11 @@ def figures(
         report=sla_report(selected, as_of=as_of, profile=profile),
         overall=overall[0] if overall else SlaRow("all"),
         by_district=sla_rows(
-            requests, lambda s: district_of(s, outlines) or "(none)", as_of=as_of, profile=profile
+            requests, lambda s: district_of(s, districts) or "(none)", as_of=as_of, profile=profile
         ),
         cells=hotspots(requests, cell_degrees=profile.cell_degrees, top=max(len(requests), 1)),
-        choices=choices(states.values(), outlines),
+        choices=choices(states.values(), districts),
         position=live.position,
+        districts=districts,
         outlines=outlines,
     )

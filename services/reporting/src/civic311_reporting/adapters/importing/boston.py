@@ -12,9 +12,9 @@ from pydantic import ValidationError
 from civic311_backbone.contracts import Actor, Assigned, Closed, Location, RequestCreated
 from civic311_backbone.contracts.envelope import Payload
 from civic311_backbone.contracts.events import Channel
+from civic311_reporting.adapters.importing.cases import ImportedCase, Rejection, case_events
+from civic311_reporting.adapters.importing.files import ExportFile
 from civic311_reporting.domain.profile import ReportProfile
-from civic311_reporting.importing.cases import ImportedCase, Rejection, case_events
-from civic311_reporting.importing.files import ExportFile
 
 SOURCE = "boston-classic"
 ACTOR = Actor(kind="system", id="import-boston-classic")

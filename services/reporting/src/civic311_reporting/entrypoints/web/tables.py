@@ -8,10 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from civic311_reporting.domain.districts import district_at
+from civic311_reporting.adapters.formats import COLUMNS
 from civic311_reporting.domain.sla import SlaRow
-from civic311_reporting.formats import COLUMNS
-from civic311_reporting.web.figures import Figures
+from civic311_reporting.entrypoints.web.figures import Figures
 
 Row = tuple[Any, ...]
 SLA_FIGURES = COLUMNS[1:]  # the report's columns after the group's name
@@ -46,7 +45,7 @@ def _costs(costs: dict[str, tuple[float, float]]) -> list[Row]:
 def _hotspots(f: Figures) -> list[Row]:
     size = f.report.profile.cell_degrees
     return [
-        (lat, long, size, district_at(f.outlines, lat + size / 2, long + size / 2) or "", n)
+        (lat, long, size, f.districts.containing(lat + size / 2, long + size / 2) or "", n)
         for lat, long, n in f.cells
     ]
 

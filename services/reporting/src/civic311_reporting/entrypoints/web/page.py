@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import partial
 from typing import Any
@@ -9,10 +10,10 @@ from typing import Any
 from markupsafe import Markup
 
 from civic311_reporting.domain.sla import SlaRow
-from civic311_reporting.web.charts import Series, columns, hbars, responsive
-from civic311_reporting.web.figures import Figures
-from civic311_reporting.web.map import Tiles, hotspot_map, legend
-from civic311_reporting.web.tables import TABLES
+from civic311_reporting.entrypoints.web.charts import Series, columns, hbars, responsive
+from civic311_reporting.entrypoints.web.figures import Figures
+from civic311_reporting.entrypoints.web.map import Tiles, hotspot_map, legend
+from civic311_reporting.entrypoints.web.tables import TABLES
 
 WEEKS_DRAWN = 26
 TYPES_DRAWN = 12
@@ -23,7 +24,8 @@ def _week_label(monday: str) -> str:
     return f"{day.day} {day:%b}" if day.month != 1 or day.day > 7 else f"{day.day} {day:%b} {day:%y}"
 
 
-def charts(f: Figures, tiles: Tiles | None) -> dict[str, Markup]:
+def charts(f: Figures, tiles: Tiles | None, type_names: Mapping[str, str]) -> dict[str, Markup]:
+    """Every chart of the page; request types are labelled with the catalogue's names where it has one."""
     r = f.report
     departments = r.by_department
     types = sorted(r.by_type, key=lambda row: (-row.open, -row.requests, row.group))[:TYPES_DRAWN]
@@ -31,10 +33,11 @@ def charts(f: Figures, tiles: Tiles | None) -> dict[str, Markup]:
     weeks = r.weekly[-WEEKS_DRAWN:]
     costed = {k: v for k, v in r.cost_by_department.items() if v[0] or v[1]}
 
-    def open_and_overdue(title: str, rows: list[SlaRow]) -> Markup:
+    def open_and_overdue(title: str, rows: list[SlaRow], label: Callable[[str], str] = str) -> Markup:
         open_, overdue = [row.open for row in rows], [row.overdue for row in rows]
         series = [Series("Open", "open", open_), Series("Overdue", "overdue", overdue)]
-        return responsive(partial(hbars, title=title, labels=[row.group for row in rows], series=series))
+        labels = [label(row.group) for row in rows]
+        return responsive(partial(hbars, title=title, labels=labels, series=series))
 
     on_time = [Series("On time", "ontime", [100 * (row.on_time_share or 0) for row in judged])]
     weekly = [
@@ -56,7 +59,9 @@ def charts(f: Figures, tiles: Tiles | None) -> dict[str, Markup]:
             )
         ),
         "open_by_type": open_and_overdue(
-            f"Open and overdue requests, the {TYPES_DRAWN} request types with most open", types
+            f"Open and overdue requests, the {TYPES_DRAWN} request types with most open",
+            types,
+            lambda code: type_names.get(code, code),
         ),
         "ageing": responsive(
             partial(
@@ -93,11 +98,12 @@ def map_legend(f: Figures) -> list[tuple[str, str]]:
     ]
 
 
-def context(f: Figures, tiles: Tiles | None) -> dict[str, Any]:
+def context(f: Figures, tiles: Tiles | None, type_names: Mapping[str, str]) -> dict[str, Any]:
     return {
         "f": f,
         "r": f.report,
-        "charts": charts(f, tiles),
+        "charts": charts(f, tiles, type_names),
+        "type_names": type_names,
         "legend": map_legend(f),
         "tables": {name: (t, t.rows(f)) for name, t in TABLES.items()},
         "tiles": tiles,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from civic311_reporting.domain.districts import Outline
+from civic311_reporting.domain.outlines import Outline
 
 WIDTH = 640.0
 CLASSES = 5

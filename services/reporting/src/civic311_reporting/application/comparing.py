@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from civic311_backbone.store import EventStore
+from civic311_reporting.adapters.importing.boston import BOSTON_CLASSIC_PROFILE, city_flags
+from civic311_reporting.application.replay import replay_states
 from civic311_reporting.domain.comparison import Comparison, compare
 from civic311_reporting.domain.profile import ReportProfile
-from civic311_reporting.importing.boston import BOSTON_CLASSIC_PROFILE, city_flags
-from civic311_reporting.replay import replay_states
 
 
 async def compare_boston_classic(

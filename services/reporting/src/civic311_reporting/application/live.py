@@ -149,7 +149,7 @@ class LiveRequests:
                 for fact in page:
                     building.read(fact)
                 replayed += len(page)
-                gc.freeze()  # long-lived states without cycles: see replay.replay_states
+                gc.freeze()  # long-lived states without cycles: see application.replay.replay_states
             for late in arrived:  # no await from here to the swap: nothing can slip in between
                 building.apply(late)
             self._view = building

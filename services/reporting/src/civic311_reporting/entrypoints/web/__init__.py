@@ -8,10 +8,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from civic311_reporting.web import projections, routes
-from civic311_reporting.web.context import Reporting
-from civic311_reporting.web.filters import FilterError
-from civic311_reporting.web.formatting import install_filters
+from civic311_reporting.entrypoints.web import projections, routes
+from civic311_reporting.entrypoints.web.context import Reporting
+from civic311_reporting.entrypoints.web.filters import FilterError
+from civic311_reporting.entrypoints.web.formatting import install_filters
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -1,6 +1,6 @@
 """A column mapping: which column of a city's CSV export holds what, read from a TOML file.
 
-The mappings this project ships (`importing/mappings/*.toml`) are also examples to copy.
+The mappings this project ships (`adapters/importing/mappings/*.toml`) are also examples to copy.
 """
 
 from __future__ import annotations

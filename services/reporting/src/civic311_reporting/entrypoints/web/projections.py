@@ -10,8 +10,8 @@ import structlog
 from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse
 
-from civic311_reporting.web.context import Reporting
-from civic311_reporting.web.routes import Context
+from civic311_reporting.entrypoints.web.context import Reporting
+from civic311_reporting.entrypoints.web.routes import Context
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/api/projections", tags=["projections"])

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import asyncpg
 
 from civic311_backbone.store import EventStore, WrongExpectedVersion
-from civic311_reporting.importing.cases import ImportedCase, Rejection
+from civic311_reporting.adapters.importing.cases import ImportedCase, Rejection
 
 _EXISTING = "SELECT DISTINCT stream_id FROM events WHERE stream_id = ANY($1::text[])"
 

@@ -15,10 +15,10 @@ from pydantic import ValidationError
 
 from civic311_backbone.contracts import Actor, Assigned, Closed, Location, RequestCreated
 from civic311_backbone.contracts.envelope import Payload
+from civic311_reporting.adapters.importing.cases import ImportedCase, Rejection, case_events
+from civic311_reporting.adapters.importing.files import ExportFile
+from civic311_reporting.adapters.importing.mapping import ColumnMapping, MappingError
 from civic311_reporting.domain.comparison import ON_TIME_FLAG
-from civic311_reporting.importing.cases import ImportedCase, Rejection, case_events
-from civic311_reporting.importing.files import ExportFile
-from civic311_reporting.importing.mapping import ColumnMapping, MappingError
 
 # Where a payload field comes from, to name the column when the contract refuses a value.
 _PAYLOAD_FIELDS = {

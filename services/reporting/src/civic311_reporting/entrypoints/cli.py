@@ -18,19 +18,18 @@ import asyncpg
 
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
+from civic311_reporting.adapters.counting import count_events
+from civic311_reporting.adapters.formats import Format, render
+from civic311_reporting.adapters.importing import boston, mapped
+from civic311_reporting.adapters.importing.cases import ImportedCase, Rejection
+from civic311_reporting.adapters.importing.files import ExportFile
+from civic311_reporting.adapters.importing.mapping import ColumnMapping
+from civic311_reporting.application.importing import ImportResult, import_cases
+from civic311_reporting.application.replay import replay_states
 from civic311_reporting.domain.comparison import compare, describe
 from civic311_reporting.domain.profile import DEFAULT_PROFILE, ReportProfile
 from civic311_reporting.domain.report import sla_report
 from civic311_reporting.domain.requests import RequestState
-from civic311_reporting.formats import Format, render
-from civic311_reporting.importing import boston, mapped
-from civic311_reporting.importing.cases import ImportedCase, Rejection
-from civic311_reporting.importing.files import ExportFile
-from civic311_reporting.importing.loader import ImportResult, import_cases
-from civic311_reporting.importing.mapping import ColumnMapping
-from civic311_reporting.replay import replay_states
-
-_COUNT = "SELECT count(*) FROM events WHERE $1::timestamptz IS NULL OR occurred_at <= $1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,25 +64,12 @@ async def _replay(
     """The replay, telling `progress` how many of the events to fold are folded (counted first)."""
     if progress is None:
         return await replay_states(store, until=until, narrow=True)
-    total = int(await pool.fetchval(_COUNT, until))
+    total = await count_events(pool, until)
     tell = progress
     tell(Step("replay", 0, total, "events"))
     return await replay_states(
         store, until=until, narrow=True, progress=lambda n: tell(Step("replay", n, total, "events"))
     )
-
-
-async def report_async(
-    store: EventStore,
-    *,
-    as_of: datetime | None = None,
-    fmt: Format = "table",
-    profile: ReportProfile = DEFAULT_PROFILE,
-) -> str:
-    """The SLA report from a replay of everything that occurred up to `as_of` (default: now)."""
-    instant = as_of or datetime.now(UTC)
-    states = await replay_states(store, until=instant)
-    return render(sla_report(states, as_of=instant, profile=profile), fmt)
 
 
 def report(

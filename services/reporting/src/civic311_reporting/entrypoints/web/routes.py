@@ -9,11 +9,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from civic311_reporting.domain.selection import Selection
-from civic311_reporting.web import page
-from civic311_reporting.web.context import Reporting, reporting
-from civic311_reporting.web.figures import Figures, figures
-from civic311_reporting.web.filters import FilterProblem, query_of, selection
-from civic311_reporting.web.tables import TABLES, Table, as_csv, as_records
+from civic311_reporting.entrypoints.web import page
+from civic311_reporting.entrypoints.web.context import Reporting, reporting
+from civic311_reporting.entrypoints.web.figures import Figures, figures
+from civic311_reporting.entrypoints.web.filters import FilterProblem, query_of, selection
+from civic311_reporting.entrypoints.web.tables import TABLES, Table, as_csv, as_records
 
 Chosen = Annotated[Selection, Depends(selection)]
 Context = Annotated[Reporting, Depends(reporting)]
@@ -26,7 +26,14 @@ router = APIRouter()
 def current(ctx: Reporting, chosen: Selection) -> Figures:
     # Handlers that call this are `async def` on purpose: they run on the event loop, where the bus
     # handler also folds events, so the states never change under the report being computed.
-    return figures(ctx.live, chosen, now=ctx.clock(), profile=ctx.profile, outlines=ctx.outlines)
+    return figures(
+        ctx.live,
+        chosen,
+        now=ctx.clock(),
+        profile=ctx.profile,
+        districts=ctx.districts,
+        outlines=ctx.outlines,
+    )
 
 
 @router.get("/", include_in_schema=False)
@@ -44,7 +51,7 @@ async def dashboard(request: Request, ctx: Context, chosen: Chosen) -> HTMLRespo
     """Server-rendered HTML with charts and tables; works offline and without script."""
     f = current(ctx, chosen)
     templates: Jinja2Templates = request.app.state.templates
-    context = page.context(f, ctx.tiles) | {"query": query_of(chosen)}
+    context = page.context(f, ctx.tiles, ctx.type_names) | {"query": query_of(chosen)}
     return templates.TemplateResponse(request, "dashboard.html", context)
 
 

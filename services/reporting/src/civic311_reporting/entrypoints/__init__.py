@@ -1,0 +1,1 @@
+"""The edges in: the bus handler and store follower, the dashboard and report API, the analysts' CLI."""

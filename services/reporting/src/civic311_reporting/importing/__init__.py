@@ -1,1 +1,0 @@
-"""Imports of cities' historical 311 exports into the event store."""
