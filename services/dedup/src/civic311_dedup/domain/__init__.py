@@ -1,1 +1,1 @@
-"""The dedup domain: pure rules, no infrastructure imports."""
+"""Pure rules: when two requests are the same (distance, time window, text similarity, per type)."""

@@ -1,1 +1,1 @@
-"""The notifier domain: pure rules, no infrastructure imports."""
+"""Pure rules: who hears of a change, in which language, and what the message says."""

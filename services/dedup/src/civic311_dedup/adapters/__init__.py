@@ -1,0 +1,1 @@
+"""The edges out: the SQL that finds open requests near a place and time."""

@@ -1,0 +1,1 @@
+"""Use cases: on a new request, find open candidates, decide, append the link or the flag for review."""

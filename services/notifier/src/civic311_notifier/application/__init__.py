@@ -1,0 +1,1 @@
+"""Use cases: for each event, decide its recipients and send each notification once."""

@@ -1,0 +1,1 @@
+"""The edges in: the bus handler of the request events."""
