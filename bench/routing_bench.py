@@ -52,11 +52,12 @@ from civic311_backbone.contracts import Actor, Location, RequestCreated
 from civic311_backbone.service.runner import migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.testing.servers import nats_url, postgres_url
+from civic311_city import load_city
 from civic311_city.catalogue import RequestType
 from civic311_intake.access import issue_api_key
 from civic311_intake.wiring import SERVICE as INTAKE
-from civic311_routing.config import build_router
 from civic311_routing.settings import RoutingSettings
+from civic311_routing.wiring import build_router
 
 RESIDENT = Actor(kind="resident", id="bench")
 # The sample city's bounding box, and a little around it (some points fall outside every district).
@@ -88,7 +89,7 @@ def _request(rng: random.Random, types: Sequence[RequestType]) -> RequestCreated
 
 def decision_rate(settings: RoutingSettings, count: int = SAMPLE_DECISIONS) -> float:
     """Routing decisions per second of the pure router."""
-    router = build_router(settings)
+    router = build_router(settings, load_city(settings))
     rng = random.Random(311)
     requests = [_request(rng, router.catalogue.types) for _ in range(count)]
     created = datetime(2026, 1, 8, 15, 0, tzinfo=UTC)
@@ -212,7 +213,7 @@ async def routing_figures(
     routing_settings = RoutingSettings(**settings.model_dump())
     print("routing decisions ...", file=sys.stderr)
     decisions = decision_rate(routing_settings)
-    fileable = _fileable(build_router(routing_settings).catalogue.types)
+    fileable = _fileable(load_city(routing_settings).catalogue.types)
 
     logs = Path(tempfile.mkdtemp(prefix="civic311-bench-routing-"))
     async with pool.acquire() as conn:

@@ -31,12 +31,14 @@ from civic311_backbone.service.runner import Resources, migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.factories import RESIDENT, new_stream_id
-from civic311_routing.config import build_router
-from civic311_routing.handler import routing_handler
+from civic311_city import load_city
+from civic311_routing.adapters.watching import load_watch, save_watch
+from civic311_routing.application.breach_watcher import BreachWatcher
+from civic311_routing.domain.routing import Router
+from civic311_routing.entrypoints.consumer import routing_handler
 from civic311_routing.settings import RoutingSettings
-from civic311_routing.watching import BreachWatcher, load_watch, save_watch
 from civic311_routing.wiring import SERVICE as ROUTING_SERVICE
-from civic311_routing.wiring import wire
+from civic311_routing.wiring import build_router, wire
 from tests.support.waiting import eventually
 
 STAFF = Actor(kind="staff", id="supervisor-1")
@@ -50,6 +52,10 @@ class FakeClock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+def _router(settings: RoutingSettings) -> Router:
+    return build_router(settings, load_city(settings))
 
 
 def _routing_settings(settings: BackboneSettings, **overrides: Any) -> RoutingSettings:
@@ -93,7 +99,7 @@ class Desk:
 
     def __init__(self, store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings) -> None:
         self.store, self.pool = store, pool
-        self.handle = routing_handler(build_router(_routing_settings(settings)), store)
+        self.handle = routing_handler(_router(_routing_settings(settings)), store)
 
     async def file(self, *payloads: Payload) -> str:
         stream = new_stream_id()

@@ -8,7 +8,7 @@ from pathlib import Path
 import holidays
 import pytest
 
-from civic311_routing.calibrate import read_boston_2011
+from civic311_routing.adapters.boston_export import read_boston_2011
 from civic311_routing.domain.calibration import Case, Policy, calibrate, target
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"

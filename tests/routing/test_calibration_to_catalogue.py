@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from civic311_city.catalogue import Catalogue
 from civic311_city.loading import CityConfigError, load_catalogue, load_districts
-from civic311_routing.calibrate import read_boston_2011, sla_line
+from civic311_routing.adapters.boston_export import read_boston_2011
 from civic311_routing.domain.calibration import CUTOFFS, Case, Policy, TypePolicy, calibrate, target
 from civic311_routing.domain.routing import Router
+from civic311_routing.entrypoints.calibrate import sla_line
 from tests.routing.calendars import BOSTON, city_hall
 from tests.routing.test_calibration import BOSTON_2011
 

@@ -9,7 +9,7 @@ import pytest
 
 from civic311_city.districts import Districts
 from civic311_city.loading import load_districts
-from civic311_routing.config import RulesError, load_rules
+from civic311_routing.adapters.rules_file import RulesError, load_rules
 
 
 def _square(name: str, west: float, south: float, east: float, north: float) -> dict[str, Any]:

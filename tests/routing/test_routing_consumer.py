@@ -20,16 +20,21 @@ from civic311_backbone.service.runner import Resources, migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, RecordedEvent
 from civic311_backbone.testing.factories import RESIDENT, new_stream_id
+from civic311_city import load_city
 from civic311_city.calendar import due_at
 from civic311_city.city import build_calendar
-from civic311_routing.config import build_router
+from civic311_routing.adapters.watching import load_watch
 from civic311_routing.domain.breach import Watch
-from civic311_routing.handler import routing_handler
+from civic311_routing.domain.routing import Router
+from civic311_routing.entrypoints.consumer import routing_handler
 from civic311_routing.settings import RoutingSettings
-from civic311_routing.watching import load_watch
 from civic311_routing.wiring import SERVICE as ROUTING_SERVICE
-from civic311_routing.wiring import wire
+from civic311_routing.wiring import build_router, wire
 from tests.support.waiting import eventually
+
+
+def _router(settings: RoutingSettings) -> Router:
+    return build_router(settings, load_city(settings))
 
 
 def _routing_settings(settings: BackboneSettings) -> RoutingSettings:
@@ -136,7 +141,7 @@ async def test_handling_the_same_request_twice_stores_one_assigned(
 ) -> None:
     # Given a stored request, when the handler runs for it twice (a redelivery),
     stream, envelope = await _stored_pothole(store)
-    handle = routing_handler(build_router(_routing_settings(settings)), store)
+    handle = routing_handler(_router(_routing_settings(settings)), store)
     for _ in range(2):
         async with pool.acquire() as conn:
             await handle(envelope, conn)
@@ -152,13 +157,13 @@ async def test_a_request_delivered_again_after_the_calendar_changed_keeps_its_fi
     stream, created = await _stored_pothole(store)
     async with pool.acquire() as conn:
         await migrate_service(conn, ROUTING_SERVICE)
-        await routing_handler(build_router(_routing_settings(settings)), store)(created, conn)
+        await routing_handler(_router(_routing_settings(settings)), store)(created, conn)
     first = from_record((await _assigned(store, stream))[0]).payload
     # When it is delivered again to a routing restarted with a fortnight of closures (it would now be
     # due later), and every stored event of the request is then folded, as the bus brings them back
     closures = tuple(created.occurred_at.date() + timedelta(days=d) for d in range(14))
     later = RoutingSettings(**settings.model_dump(), closure_dates=closures)
-    handle = routing_handler(build_router(later), store)
+    handle = routing_handler(_router(later), store)
     async with pool.acquire() as conn:
         for record in [created, *map(from_record, await store.read_stream(stream))]:
             await handle(record, conn)

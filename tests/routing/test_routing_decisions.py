@@ -9,7 +9,7 @@ import pytest
 from civic311_backbone.contracts import Location, RequestCreated
 from civic311_city.calendar import due_at
 from civic311_city.loading import load_catalogue, load_districts
-from civic311_routing.config import load_rules
+from civic311_routing.adapters.rules_file import load_rules
 from civic311_routing.domain.routing import Router
 from tests.routing.calendars import city_hall, local
 
@@ -97,42 +97,3 @@ def test_an_unknown_service_code_goes_to_triage_rather_than_nowhere(router: Rout
         "unknown-service-code",
     )
     assert assigned.due_at is None
-
-
-def test_a_transfer_restarts_the_clock_when_the_type_says_so(router: Router) -> None:
-    # Given graffiti assigned on Thursday (its type restarts the clock on transfer)
-    first = router.assign(_request("GRAFFITI"), created_at=CREATED)
-    # When staff transfer it to Parks the next Monday
-    moved = local(2026, 1, 12, 9, 0)
-    transferred = router.transfer(
-        first,
-        service_code="GRAFFITI",
-        department="Parks and Recreation",
-        queue="PRK-Maintenance",
-        transferred_at=moved,
-        note="On a park wall",
-    )
-    # Then ten working days count again from the transfer
-    assert (transferred.reason, transferred.clock, transferred.queue) == (
-        "transfer",
-        "restarted",
-        "PRK-Maintenance",
-    )
-    assert transferred.due_at == due_at(city_hall(), moved, "working_days", 10)
-    assert transferred.note == "On a park wall"
-
-
-def test_a_transfer_keeps_the_due_time_when_the_clock_continues(router: Router) -> None:
-    first = router.assign(_request("POTHOLE"), created_at=CREATED)
-    transferred = router.transfer(
-        first,
-        service_code="POTHOLE",
-        department="Transportation",
-        queue="BTD-Markings",
-        transferred_at=local(2026, 1, 9, 9, 0),
-    )
-    assert (transferred.clock, transferred.due_at, transferred.department) == (
-        "continued",
-        first.due_at,
-        "Transportation",
-    )

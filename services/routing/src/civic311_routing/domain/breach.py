@@ -21,6 +21,7 @@ from civic311_backbone.contracts import (
     RequestCreated,
     SlaWarning,
     StatusUpdated,
+    TransferRequested,
 )
 
 Stage = Literal["approaching", "breached"]
@@ -112,13 +113,14 @@ def next_warning_at(watch: Watch, *, lead: timedelta) -> datetime | None:
 def warning_moment(event: Envelope[Any], *, lead: timedelta) -> datetime | None:
     """When the watcher should look after this event: None (at once) when it may bring a warning
     forward; the far future when it can only remove one (a close) or cannot change a watch (a new
-    request: routing's Assigned of it, when the bus brings that back, names its own moment)."""
+    request or a transfer asked for: routing's Assigned of it, when the bus brings that back, names its
+    own moment)."""
     match event.payload:
         case Assigned(due_at=due_at) if due_at is not None:
             return due_at - lead
         case StatusUpdated(status="reopened"):
             return None
-        case Closed() | StatusUpdated() | RequestCreated():
+        case Closed() | StatusUpdated() | RequestCreated() | TransferRequested():
             return datetime.max.replace(tzinfo=UTC)
     return None
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
 
-from civic311_backbone.contracts import Assigned, RequestCreated
+from civic311_backbone.contracts import Actor, Assigned, Envelope, RequestCreated
 from civic311_city.calendar import NEXT_DAY_AT, BusinessCalendar, due_at
 from civic311_city.catalogue import Catalogue, RequestType
 from civic311_city.districts import Districts
@@ -15,6 +17,14 @@ from civic311_routing.domain.rules import Rule, first_match
 DEFAULT_RULE = "default-by-type"
 UNKNOWN_TYPE_RULE = "unknown-service-code"
 OUTSIDE = "outside-every-district"
+ROUTING = Actor(kind="service", id="routing")
+
+
+def answer_event_id(cause: Envelope[Any]) -> UUID:
+    """The id of routing's answer to an event (the Assigned of a new request, the Assigned or
+    TransferRefused of a transfer): the same cause always yields the same id, so a redelivery stores
+    nothing new."""
+    return uuid5(NAMESPACE_URL, f"{cause.event_id}/routing")
 
 
 @dataclass(frozen=True)
@@ -51,7 +61,7 @@ class Router:
             description=request.description or "",
             answers=request.attributes,
         )
-        queue = _queue(request_type, district)
+        queue = home_queue(request_type, district)
         rule_name = rule.name if rule is not None else DEFAULT_RULE
         if request_type.queue_by_district and district is None and (rule is None or rule.queue is None):
             rule_name = f"{rule_name}; {OUTSIDE}: central queue"
@@ -64,34 +74,8 @@ class Router:
             rule=rule_name,
         )
 
-    def transfer(
-        self,
-        previous: Assigned,
-        *,
-        service_code: str,
-        department: str,
-        queue: str,
-        transferred_at: datetime,
-        note: str | None = None,
-    ) -> Assigned:
-        """Staff moved a request: its type says whether the SLA clock restarts or keeps running."""
-        request_type = self.catalogue.get(service_code)
-        restart = request_type is not None and request_type.transfer_clock == "restart"
-        return previous.model_copy(
-            update={
-                "department": department,
-                "queue": queue,
-                "due_at": self.due(request_type, transferred_at)
-                if restart and request_type
-                else previous.due_at,
-                "rule": None,
-                "reason": "transfer",
-                "clock": "restarted" if restart else "continued",
-                "note": note,
-            }
-        )
-
     def due(self, request_type: RequestType, start: datetime) -> datetime | None:
+        """When a request of this type started at `start` is due; None for an untimed type."""
         sla = request_type.sla
         if sla is None:
             return None
@@ -107,7 +91,8 @@ class Router:
         )
 
 
-def _queue(request_type: RequestType, district: str | None) -> str:
+def home_queue(request_type: RequestType, district: str | None) -> str:
+    """The type's own queue: its district crew's for a queue_by_district type in a district."""
     if request_type.queue_by_district and district is not None:
         return f"{request_type.queue}-{district}"
     return request_type.queue

@@ -1,4 +1,4 @@
-"""Build the router from the city's configuration and routing's own rules file."""
+"""Routing's rules file (TOML): read and validated, the errors naming file, line, rule and field."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from civic311_city import City, load_city
 from civic311_city.loading import entry_lines
-from civic311_routing.domain.routing import Router
 from civic311_routing.domain.rules import Rule
-from civic311_routing.settings import RoutingSettings
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 
 class RulesError(ValueError):
@@ -21,6 +18,7 @@ class RulesError(ValueError):
 
 
 def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
+    """The rules in file order, from `path` or, unset, the sample shipped with routing."""
     source = path or DATA / "rules.toml"
     text = source.read_text(encoding="utf-8")
     try:
@@ -39,14 +37,3 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
                 f"{source}:{lines[index]}: rule {entry.get('name', '?')}, field {field}: {first['msg']}"
             ) from error
     return tuple(rules)
-
-
-def build_router(settings: RoutingSettings, city: City | None = None) -> Router:
-    """Routing's decision-maker from the city (loaded from `settings` unless given) and routing's rules."""
-    city = city or load_city(settings)
-    return Router(
-        catalogue=city.catalogue,
-        rules=load_rules(settings.routing_rules_path),
-        districts=city.districts,
-        calendar=city.calendar,
-    )

@@ -1,35 +1,21 @@
-"""python -m civic311_routing.calibrate EXPORT.csv.gz: propose SLA policies from a city's past requests.
+"""Propose SLA policies from a city's past requests: python -m civic311_routing.entrypoints.calibrate FILE.
 
-Reads Boston's classic export (open_dt, target_dt, type; local time without a zone) and prints, per type,
-the policy that best explains the city's own target dates and the share of cases it explains, then the
-same policies as `sla = {...}` lines to paste into the service catalogue (catalogue.toml).
+Reads Boston's classic export (a gzipped CSV: open_dt, target_dt, type; local time without a zone)
+and prints, per type, the policy that best explains the city's own target dates and the share of cases
+it explains, then the same policies as `sla = {...}` lines to paste into the service catalogue
+(catalogue.toml).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import gzip
-from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import holidays
 
 from civic311_city.catalogue import SlaTarget
-from civic311_routing.domain.calibration import Case, TypePolicy, calibrate
-
-
-def read_boston_2011(path: Path) -> Iterator[Case]:
-    """The cases of the export that have a target date (local wall-clock times, as exported)."""
-    with gzip.open(path, "rt", encoding="utf-8", newline="") as lines:
-        for row in csv.DictReader(lines):
-            if row["open_dt"] and row["target_dt"]:
-                yield Case(
-                    type=row["type"],
-                    opened=datetime.fromisoformat(row["open_dt"]),
-                    target=datetime.fromisoformat(row["target_dt"]),
-                )
+from civic311_routing.adapters.boston_export import read_boston_2011
+from civic311_routing.domain.calibration import TypePolicy, calibrate
 
 
 def report(policies: list[TypePolicy]) -> str:

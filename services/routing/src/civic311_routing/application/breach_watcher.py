@@ -1,14 +1,15 @@
-"""Routing's watch over open requests (a table of its own) and the background task that warns supervisors.
+"""The breach watcher: the background task that warns supervisors before and at an SLA breach.
 
-The consumer folds each request's Assigned, Closed and reopening events into `routing_sla_watch`, each
-write one statement that applies only if the row is as it was read (`save_watch`). The watcher wakes
-when the next warning falls due (or when the consumer says a watch changed, or after `idle` seconds at
-most; never sooner than `settle`, one second, after its last look, so that a burst of warnings is given
-together), reads the due rows, and for each appends the SlaWarning to the request's stream and then
-marks it given if the watch is still as read. The warnings' ids are deterministic, so a second routing
-instance warning at the same moment, or a watch rebuilt from scratch, stores nothing twice; a watcher
-stopped between the two statements appends the same warning again at its next look, which stores
+It wakes when the next warning falls due (or when the consumer says a watch changed, or after `idle`
+seconds at most; never sooner than `settle`, one second, after its last look, so that a burst of warnings
+is given together), reads the due watches, and for each appends the SlaWarning to the request's stream and
+then marks it given if the watch is still as read. The warnings' ids are deterministic, so a second
+routing instance warning at the same moment, or a watch rebuilt from scratch, stores nothing twice; a
+watcher stopped between the two statements appends the same warning again at its next look, which stores
 nothing, and then marks it.
+
+A use case like the others (load the due watches, decide each warning in the domain, append, mark), run
+in a loop: its SQL is in adapters.watching, its pool, store and clock are handed in.
 """
 
 from __future__ import annotations
@@ -22,53 +23,17 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import structlog
 
-from civic311_backbone.contracts import Actor, new_event, utc_now
+from civic311_backbone.contracts import new_event, utc_now
 from civic311_backbone.service.pausing import pause
 from civic311_backbone.store import EventStore
+from civic311_routing.adapters.watching import due_watches, next_warning_due, save_watch
 from civic311_routing.domain.breach import Watch, breach_warning, warning_due, warning_event_id
+from civic311_routing.domain.routing import ROUTING
 
 log = structlog.get_logger(__name__)
 
-ROUTING = Actor(kind="service", id="routing")
-_COLUMNS = "stream_id, version, open, due_at, department, queue, warned, assigned_by, correlation_id"
-_PENDING = "open AND due_at IS NOT NULL AND warned IS DISTINCT FROM 'breached'"
-
-_WATCH_FIELDS = dataclasses.fields(Watch)
 Clock = Callable[[], datetime]
 _NEVER = datetime.max.replace(tzinfo=UTC)
-
-
-async def load_watch(conn: asyncpg.Connection, stream_id: str) -> Watch | None:
-    row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM routing_sla_watch WHERE stream_id = $1", stream_id)
-    return Watch(*row) if row is not None else None
-
-
-async def save_watch(conn: asyncpg.Connection, watch: Watch, *, previous: Watch | None) -> bool:
-    """Write `watch` in one statement if the row is still as `previous` was read (None: no row yet);
-    False if another writer got there first (read it again and fold once more). The consumer moves a
-    watch's version, the breach watcher its `warned`: comparing both catches either."""
-    status: str
-    if previous is None:
-        status = await conn.execute(
-            f"""INSERT INTO routing_sla_watch ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                ON CONFLICT (stream_id) DO NOTHING""",
-            *_values(watch),
-        )
-    else:
-        status = await conn.execute(
-            """UPDATE routing_sla_watch SET version = $2, open = $3, due_at = $4, department = $5,
-                   queue = $6, warned = $7, assigned_by = $8, correlation_id = $9
-               WHERE stream_id = $1 AND version = $10 AND warned IS NOT DISTINCT FROM $11""",
-            *_values(watch),
-            previous.version,
-            previous.warned,
-        )
-    return status.endswith(" 1")
-
-
-def _values(watch: Watch) -> tuple[object, ...]:
-    """The watch's fields in column order (not `dataclasses.astuple`, which deep-copies each value)."""
-    return tuple(getattr(watch, field.name) for field in _WATCH_FIELDS)
 
 
 class BreachWatcher:
@@ -124,20 +89,12 @@ class BreachWatcher:
         total = 0
         while True:
             now = self._clock()
-            rows = await self._pool.fetch(
-                f"""SELECT {_COLUMNS} FROM routing_sla_watch
-                    WHERE {_PENDING} AND due_at <= $1::timestamptz + $2::interval
-                      AND (warned IS NULL OR due_at <= $1)
-                    ORDER BY due_at LIMIT $3""",
-                now,
-                self.lead,
-                self._batch,
-            )
+            watches = await due_watches(self._pool, now=now, lead=self.lead, limit=self._batch)
             given = 0
-            for watch in (Watch(*row) for row in rows):
+            for watch in watches:
                 given += await self._warn(watch, now)
             total += given
-            if len(rows) < self._batch or not given:
+            if len(watches) < self._batch or not given:
                 return total  # (a whole batch given by another watcher meanwhile: the next look)
 
     async def _warn(self, watch: Watch, now: datetime) -> int:
@@ -167,11 +124,7 @@ class BreachWatcher:
     async def _seconds_to_next(self) -> float:
         """Seconds until the next warning falls due: at least 0.1 (a row left due, say one whose batch
         another watcher was giving, is looked at again soon), at most `idle`."""
-        following: datetime | None = await self._pool.fetchval(
-            f"""SELECT min(CASE WHEN warned IS NULL THEN due_at - $1::interval ELSE due_at END)
-                FROM routing_sla_watch WHERE {_PENDING}""",
-            self.lead,
-        )
+        following = await next_warning_due(self._pool, lead=self.lead)
         if following is None:
             return self._idle
         return min(max((following - self._clock()).total_seconds(), 0.1), self._idle)

@@ -1,0 +1,1 @@
+"""Routing's edges out: the watch table's SQL and the rules file."""

@@ -1,0 +1,1 @@
+"""Routing's edges in: the consumer's handler and the calibrate command."""
