@@ -1,4 +1,5 @@
-"""End to end on real PostgreSQL and NATS: a stored RequestCreated comes back as one Assigned."""
+"""End to end on real PostgreSQL and NATS: a stored RequestCreated comes back as one Assigned, and a
+stored TransferRequested as one Assigned that moves the request, or one TransferRefused."""
 
 from __future__ import annotations
 
@@ -13,7 +14,19 @@ import pytest
 from faststream.nats import NatsBroker
 from nats.aio.client import Client as NatsClient
 
-from civic311_backbone.contracts import Envelope, Location, RequestCreated, from_record, new_event
+from civic311_backbone.consuming import EventConsumer
+from civic311_backbone.contracts import (
+    Actor,
+    Assigned,
+    Envelope,
+    Location,
+    RequestCreated,
+    TransferRequested,
+    event_subject,
+    from_record,
+    new_event,
+    to_wire,
+)
 from civic311_backbone.relay.jetstream import ensure_stream
 from civic311_backbone.relay.relay import Relay
 from civic311_backbone.service.runner import Resources, migrate_service
@@ -72,15 +85,16 @@ async def relay_running(
 @pytest.fixture
 async def routing_running(
     settings: BackboneSettings, pool: asyncpg.Pool, store: EventStore, relay_running: None
-) -> AsyncIterator[None]:
+) -> AsyncIterator[EventConsumer]:
+    """Routing's consumer, running (on this test's stream), to count the events it has handled."""
     broker = NatsBroker(settings.nats_servers)
     resources = Resources(settings=_routing_settings(settings), pool=pool, store=store, broker=broker)
     async with pool.acquire() as conn:
         await migrate_service(conn, ROUTING_SERVICE)
-    for consumer in (await wire(resources)).consumers:
-        consumer.subscribe(broker)
+    [consumer] = (await wire(resources)).consumers
+    consumer.subscribe(broker)
     await broker.start()
-    yield
+    yield consumer
     await broker.stop()
 
 
@@ -101,7 +115,7 @@ async def _watch(pool: asyncpg.Pool, stream: str) -> Watch | None:
 
 
 async def test_new_request_is_assigned_with_department_queue_due_time_and_rule(
-    store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings, routing_running: None
+    store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings, routing_running: EventConsumer
 ) -> None:
     # Given a large pothole reported in the North district
     stream = new_stream_id()
@@ -174,3 +188,164 @@ async def test_a_request_delivered_again_after_the_calendar_changed_keeps_its_fi
     watch = await _watch(pool, stream)
     assert watch is not None and watch.due_at == first.due_at  # type: ignore[attr-defined]
     assert due_at(build_calendar(later), created.occurred_at, "working_days", 2) > watch.due_at
+
+
+STAFF = Actor(kind="staff", id="supervisor-1")
+
+
+async def _answers(store: EventStore, stream: str, cause: Envelope[Any]) -> list[RecordedEvent]:
+    """Routing's answers to a transfer: the events it caused."""
+    return [e for e in await store.read_stream(stream) if e.causation_id == cause.event_id]
+
+
+async def _handled(consumer: EventConsumer) -> int:
+    return consumer.handled
+
+
+def _assignment(record: RecordedEvent) -> Assigned:
+    payload = from_record(record).payload
+    assert isinstance(payload, Assigned), record
+    return payload
+
+
+async def _asked(store: EventStore, stream: str, transfer: TransferRequested) -> Envelope[Any]:
+    """Staff's TransferRequested, stored on the request's stream, as the bus would bring it."""
+    await store.append(stream, [new_event(transfer, actor=STAFF)], expected_version=None)
+    return from_record((await store.read_stream(stream))[-1])
+
+
+async def _delivered_again(nats_client: NatsClient, settings: BackboneSettings, event: RecordedEvent) -> None:
+    """The same event published once more under another message id: JetStream keeps it, and routing's
+    consumer is handed it a second time, as after a lost acknowledgement."""
+    await nats_client.jetstream().publish(
+        event_subject(settings.subject_prefix, event.event_type),
+        to_wire(event),
+        headers={"Nats-Msg-Id": f"{event.event_id}/again"},
+    )
+
+
+async def test_a_transfer_is_answered_by_one_assigned_even_when_delivered_twice(
+    store: EventStore,
+    pool: asyncpg.Pool,
+    settings: BackboneSettings,
+    nats_client: NatsClient,
+    routing_running: EventConsumer,
+) -> None:
+    # Given a pothole routing assigned to the North streets crew (its type continues the clock)
+    stream, _ = await _stored_pothole(store)
+    first = (await eventually(lambda: _assigned(store, stream), what="routing's Assigned"))[0]
+
+    # When staff ask for it to go to Transportation, naming no queue
+    transfer = await _asked(store, stream, TransferRequested(department="Transportation", note="A signal"))
+
+    # Then routing appends one Assigned there, the clock continued, caused by the transfer
+    answers = await eventually(lambda: _answers(store, stream, transfer), what="routing's answer")
+    moved, assignment = answers[0], _assignment(answers[0])
+    assert moved.actor == {"kind": "service", "id": "routing"}
+    assert (assignment.department, assignment.queue, assignment.district) == (
+        "Transportation",
+        "BTD-Signals",
+        "North",
+    )
+    assert (assignment.reason, assignment.clock, assignment.rule, assignment.note) == (
+        "transfer",
+        "continued",
+        None,
+        "A signal",
+    )
+    assert assignment.due_at == _assignment(first).due_at
+    assert moved.correlation_id == transfer.correlation_id
+    # and the breach watch follows the new assignment
+    watch = await eventually(
+        lambda: _watch(pool, stream), until=lambda w: w is not None and w.queue == "BTD-Signals"
+    )
+    assert watch is not None and watch.assigned_by == moved.event_id
+
+    # When routing has handled the request's four events (created, assigned, transfer, assigned), and
+    # the transfer is then delivered again
+    await eventually(lambda: _handled(routing_running), until=lambda count: count == 4)
+    await _delivered_again(
+        nats_client, settings, (await store.read_stream(stream))[transfer.stream_version - 1]
+    )
+
+    # Then once routing has handled it, the transfer still has its one answer
+    await eventually(lambda: _handled(routing_running), until=lambda count: count == 5)
+    assert [e.event_id for e in await _answers(store, stream, transfer)] == [moved.event_id]
+
+
+async def test_a_transfer_routing_cannot_accept_is_refused_with_the_reason(
+    store: EventStore, routing_running: EventConsumer
+) -> None:
+    # Given an assigned pothole
+    stream, _ = await _stored_pothole(store)
+    await eventually(lambda: _assigned(store, stream), what="routing's Assigned")
+
+    # When staff ask for a department the city does not have
+    transfer = await _asked(store, stream, TransferRequested(department="Parks", queue="PRK-Maintenance"))
+
+    # Then routing refuses it, once, and the request stays where it was
+    answers = await eventually(lambda: _answers(store, stream, transfer), what="routing's answer")
+    assert [(e.event_type, e.payload) for e in answers] == [
+        (
+            "TransferRefused",
+            {
+                "department": "Parks",
+                "queue": "PRK-Maintenance",
+                "reason": "not a department of this city: 'Parks'",
+            },
+        )
+    ]
+    assert len(await _assigned(store, stream)) == 1
+
+
+@pytest.mark.parametrize(
+    ("transfer", "answer_type"),
+    [
+        (TransferRequested(department="Public Works", queue="PWD-Graffiti-North"), "Assigned"),
+        (TransferRequested(department="Public Works", queue="PWD-Nowhere"), "TransferRefused"),
+    ],
+)
+async def test_handling_the_same_transfer_twice_stores_one_answer(
+    store: EventStore,
+    pool: asyncpg.Pool,
+    settings: BackboneSettings,
+    transfer: TransferRequested,
+    answer_type: str,
+) -> None:
+    # Given an assigned pothole and staff's transfer of it
+    stream, created = await _stored_pothole(store)
+    handle = routing_handler(_router(_routing_settings(settings)), store)
+    async with pool.acquire() as conn:
+        await handle(created, conn)
+    asked = await _asked(store, stream, transfer)
+
+    # When the handler runs for the transfer twice (a redelivery)
+    for _ in range(2):
+        async with pool.acquire() as conn:
+            await handle(asked, conn)
+
+    # Then the stream holds one answer
+    assert [e.event_type for e in await _answers(store, stream, asked)] == [answer_type]
+
+
+async def test_a_transfer_restarts_the_clock_from_when_staff_asked_when_the_type_says_so(
+    store: EventStore, pool: asyncpg.Pool, settings: BackboneSettings
+) -> None:
+    # Given graffiti routing assigned (its type restarts the clock on a transfer: ten working days)
+    stream = new_stream_id()
+    graffiti = _pothole().model_copy(update={"service_code": "GRAFFITI"})
+    await store.append(stream, [new_event(graffiti, actor=RESIDENT)], expected_version=0)
+    handle = routing_handler(_router(_routing_settings(settings)), store)
+    async with pool.acquire() as conn:
+        await handle(from_record((await store.read_stream(stream))[0]), conn)
+
+    # When staff transfer it to Parks and routing handles that
+    asked = await _asked(store, stream, TransferRequested(department="Parks and Recreation"))
+    async with pool.acquire() as conn:
+        await handle(asked, conn)
+
+    # Then the new due time counts ten working days from the transfer
+    moved = _assignment((await _answers(store, stream, asked))[0])
+    calendar = build_calendar(_routing_settings(settings))
+    assert (moved.queue, moved.clock) == ("PRK-Forestry", "restarted")
+    assert moved.due_at == due_at(calendar, asked.occurred_at, "working_days", 10)
