@@ -1,4 +1,4 @@
-"""What anyone may see of a request: its public timeline, folded from its events.
+"""What anyone may see of a request: its public timeline, derived from the request's one fold.
 
 Personal data (the reporter's contact), internal notes and costs never enter this view, so no page
 or public API answer built from it can leak them.
@@ -11,7 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from civic311_backbone.contracts import Assigned, Closed, Envelope, RequestCreated, StatusUpdated
+from civic311_backbone.contracts import Assigned, Closed, Envelope, StatusUpdated
+from civic311_intake.domain.request import Change, RequestState, fold
 
 
 class TimelineEntry(BaseModel):
@@ -49,33 +50,38 @@ class PublicRequest(BaseModel):
 
 def public_view(events: list[Envelope[Any]]) -> PublicRequest | None:
     """Fold a request's events into its public view; None if the stream holds no request."""
-    if not events or not isinstance(events[0].payload, RequestCreated):
-        return None
-    created: RequestCreated = events[0].payload
-    view: dict[str, Any] = {
-        "tracking_number": created.tracking_number,
-        "service_code": created.service_code,
-        "description": created.description,
-        "address": created.location.address_string,
-        "address_id": created.location.address_id,
-        "lat": created.location.lat,
-        "long": created.location.long,
-        "media_url": created.media_url,
-        "channel": created.channel,
-        "status": "open",
-        "department": None,
-        "due_at": None,
-        "duplicate_of": None,
-        "requested_at": events[0].occurred_at,
-    }
-    timeline = [TimelineEntry(at=events[0].occurred_at, kind="created", status="received")]
-    for event in events[1:]:
-        entry = _apply(view, event.payload, event.occurred_at)
+    state = fold(events)
+    return public_view_of(state) if state is not None else None
+
+
+def public_view_of(state: RequestState) -> PublicRequest:
+    created, assignment = state.created, state.assignment
+    timeline = [TimelineEntry(at=state.requested_at, kind="created", status="received")]
+    for happening in state.history:
+        entry = _entry(happening.change, happening.at)
         if entry is not None and not _tells_nothing_new(entry, timeline[-1]):
             timeline.append(entry)
-    # Events that are not on the public timeline (internal alarms, say) do not make it "updated".
+    # Changes that are not on the public timeline (internal alarms, transfers asked) do not make it "updated".
     last = timeline[-1]
-    return PublicRequest(**view, stage=last.status, updated_at=last.at, timeline=timeline)
+    return PublicRequest(
+        tracking_number=created.tracking_number,
+        service_code=created.service_code,
+        description=created.description,
+        address=created.location.address_string,
+        address_id=created.location.address_id,
+        lat=created.location.lat,
+        long=created.location.long,
+        media_url=created.media_url,
+        channel=created.channel,
+        status=state.status,
+        stage=last.status,
+        department=assignment.department if assignment else None,
+        due_at=assignment.due_at if assignment else None,
+        duplicate_of=state.duplicate_of,
+        requested_at=state.requested_at,
+        updated_at=last.at,
+        timeline=timeline,
+    )
 
 
 def _tells_nothing_new(entry: TimelineEntry, last: TimelineEntry) -> bool:
@@ -83,15 +89,13 @@ def _tells_nothing_new(entry: TimelineEntry, last: TimelineEntry) -> bool:
     return entry.kind == "status" and entry.note is None and entry.status == last.status
 
 
-def _apply(view: dict[str, Any], payload: object, at: datetime) -> TimelineEntry | None:
-    match payload:
-        case Assigned(department=department, due_at=due_at):
-            view.update(department=department, due_at=due_at)
+def _entry(change: Change, at: datetime) -> TimelineEntry | None:
+    """The public line of a change, if it has one: never an internal note, a cost or an SLA alarm."""
+    match change:
+        case Assigned(department=department):
             return TimelineEntry(at=at, kind="assigned", status="assigned", department=department)
         case StatusUpdated(status=status, public_note=note):
-            view["status"] = "open"
             return TimelineEntry(at=at, kind="status", status=status, note=note)
-        case Closed(resolution=resolution, public_note=note, duplicate_of=duplicate_of):
-            view.update(status="closed", duplicate_of=duplicate_of)
+        case Closed(resolution=resolution, public_note=note):
             return TimelineEntry(at=at, kind="closed", status=resolution, note=note)
     return None

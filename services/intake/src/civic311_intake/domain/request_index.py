@@ -1,12 +1,14 @@
-"""One row of the gateway's request index: the public view, plus where the request is being worked."""
+"""One row of the gateway's request index, from the request's one fold: its public view, plus where it is
+being worked."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from civic311_backbone.contracts import Assigned, Envelope
-from civic311_intake.domain.public_view import PublicRequest, public_view
+from civic311_backbone.contracts import Envelope
+from civic311_intake.domain.public_view import PublicRequest, public_view_of
+from civic311_intake.domain.request import fold
 
 
 @dataclass(frozen=True)
@@ -21,12 +23,12 @@ class IndexEntry:
 
 def index_entry(events: list[Envelope[Any]], *, stream_version: int) -> IndexEntry | None:
     """Fold a request's whole stream; None if it holds no request."""
-    view = public_view(events)
-    if view is None:
+    state = fold(events)
+    if state is None:
         return None
-    latest = next((e.payload for e in reversed(events) if isinstance(e.payload, Assigned)), None)
+    latest = state.assignment
     return IndexEntry(
-        view=view,
+        view=public_view_of(state),
         stream_version=stream_version,
         queue=latest.queue if latest else None,
         priority=latest.priority if latest else None,

@@ -137,7 +137,12 @@ def _close(request: StaffRequest, change: Close) -> Closed:
 
 
 def decide_transfer(
-    member: StaffMember, request: StaffRequest, transfer: Transfer, *, catalogue: Catalogue, confidential: bool
+    member: StaffMember,
+    request: StaffRequest,
+    transfer: Transfer,
+    *,
+    catalogue: Catalogue,
+    confidential: bool,
 ) -> TransferRequested:
     """The TransferRequested that asks routing to move `request`: routing alone decides the due time,
     and appends the Assigned (or a TransferRefused) that answers it."""

@@ -1,4 +1,4 @@
-"""What staff see of a request: everything, folded from its events.
+"""What staff see of a request: everything, derived from the request's one fold (domain.request).
 
 Unlike the public view, this one carries the reporter's contact, internal notes, costs, who did what,
 and the internal SLA alarms. It is only ever served behind the staff desk's sign-in and scope checks.
@@ -20,12 +20,12 @@ from civic311_backbone.contracts import (
     Cost,
     Envelope,
     Location,
-    RequestCreated,
     SlaWarning,
     StatusUpdated,
     TransferRefused,
     TransferRequested,
 )
+from civic311_intake.domain.request import Happening, PendingTransfer, RequestState, fold
 
 
 class StaffTimelineEntry(BaseModel):
@@ -48,17 +48,6 @@ class StaffTimelineEntry(BaseModel):
     cost: Cost | None = None
     reason: str | None = None
     """Why routing refused a transfer."""
-
-
-class PendingTransfer(BaseModel):
-    """A transfer staff asked for that routing has not answered yet (with an Assigned or a refusal)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    department: str
-    queue: str | None
-    requested_by: str
-    requested_at: datetime
 
 
 class CostTotals(BaseModel):
@@ -102,36 +91,23 @@ class StaffRequest(BaseModel):
 
 def staff_view(events: list[Envelope[Any]]) -> StaffRequest | None:
     """Fold a request's events into the staff view; None if the stream holds no request."""
-    if not events or not isinstance(events[0].payload, RequestCreated):
-        return None
-    first = events[0]
-    created: RequestCreated = first.payload
-    state: dict[str, Any] = {
-        "status": "open",
-        "stage": "received",
-        "resolution": None,
-        "duplicate_of": None,
-        "assignment": None,
-        "pending_transfer": None,
-        "updated_at": first.occurred_at,
-    }
-    timeline = [
-        StaffTimelineEntry(at=first.occurred_at, kind="created", status="received", actor=_who(first))
-    ]
+    state = fold(events)
+    return staff_view_of(state) if state is not None else None
+
+
+def staff_view_of(state: RequestState) -> StaffRequest:
+    created, assignment = state.created, state.assignment
+    first = StaffTimelineEntry(
+        at=state.requested_at, kind="created", status="received", actor=state.requested_by
+    )
+    timeline = [first, *(_entry(happening) for happening in state.history)]
     labour, materials = Decimal(0), dict[str, Decimal]()
-    for event in events[1:]:
-        entry = _apply(state, event)
-        if entry is None:
-            continue
-        timeline.append(entry)
-        if entry.cost is not None:
-            labour += entry.cost.labour_hours
-            currency = entry.cost.currency
-            materials[currency] = materials.get(currency, Decimal(0)) + entry.cost.materials
-    assignment: Assigned | None = state.pop("assignment")
+    for cost in (entry.cost for entry in timeline if entry.cost is not None):
+        labour += cost.labour_hours
+        materials[cost.currency] = materials.get(cost.currency, Decimal(0)) + cost.materials
     return StaffRequest(
         tracking_number=created.tracking_number,
-        version=len(events),
+        version=state.version,
         service_code=created.service_code,
         description=created.description,
         location=created.location,
@@ -140,32 +116,28 @@ def staff_view(events: list[Envelope[Any]]) -> StaffRequest | None:
         channel=created.channel,
         language=created.language,
         contact=created.contact,
+        status=state.status,
+        stage=state.stage,
         department=assignment.department if assignment else None,
         queue=assignment.queue if assignment else None,
         priority=assignment.priority if assignment else None,
         district=assignment.district if assignment else None,
         due_at=assignment.due_at if assignment else None,
-        requested_at=first.occurred_at,
+        resolution=state.resolution,
+        duplicate_of=state.duplicate_of,
+        requested_at=state.requested_at,
+        updated_at=state.updated_at,
         costs=CostTotals(labour_hours=labour, materials=materials),
         assignment=assignment,
+        pending_transfer=state.pending_transfer,
         timeline=timeline,
-        **state,
     )
 
 
-def _who(event: Envelope[Any]) -> str:
-    return event.actor.id if event.actor.kind != "resident" else "resident"
-
-
-def _apply(state: dict[str, Any], event: Envelope[Any]) -> StaffTimelineEntry | None:
-    at, who = event.occurred_at, _who(event)
-    match event.payload:
+def _entry(happening: Happening) -> StaffTimelineEntry:
+    at, who = happening.at, happening.actor
+    match happening.change:
         case Assigned() as assigned:
-            state.update(assignment=assigned, updated_at=at)
-            if assigned.reason == "transfer":
-                state["pending_transfer"] = None
-            if state["status"] == "open":
-                state["stage"] = "assigned"
             return StaffTimelineEntry(
                 at=at,
                 kind="assigned",
@@ -179,9 +151,6 @@ def _apply(state: dict[str, Any], event: Envelope[Any]) -> StaffTimelineEntry | 
                 rule=assigned.rule,
             )
         case StatusUpdated() as update:
-            state.update(
-                status="open", stage=update.status, resolution=None, duplicate_of=None, updated_at=at
-            )
             return StaffTimelineEntry(
                 at=at,
                 kind="status",
@@ -192,13 +161,6 @@ def _apply(state: dict[str, Any], event: Envelope[Any]) -> StaffTimelineEntry | 
                 cost=update.cost,
             )
         case Closed() as closed:
-            state.update(
-                status="closed",
-                stage=closed.resolution,
-                resolution=closed.resolution,
-                duplicate_of=closed.duplicate_of,
-                updated_at=at,
-            )
             return StaffTimelineEntry(
                 at=at,
                 kind="closed",
@@ -209,10 +171,6 @@ def _apply(state: dict[str, Any], event: Envelope[Any]) -> StaffTimelineEntry | 
                 cost=closed.cost,
             )
         case TransferRequested() as asked:
-            pending = PendingTransfer(
-                department=asked.department, queue=asked.queue, requested_by=who, requested_at=at
-            )
-            state.update(pending_transfer=pending, updated_at=at)
             return StaffTimelineEntry(
                 at=at,
                 kind="transfer_requested",
@@ -223,7 +181,6 @@ def _apply(state: dict[str, Any], event: Envelope[Any]) -> StaffTimelineEntry | 
                 queue=asked.queue,
             )
         case TransferRefused() as refused:
-            state.update(pending_transfer=None, updated_at=at)
             return StaffTimelineEntry(
                 at=at,
                 kind="transfer_refused",
@@ -237,4 +194,3 @@ def _apply(state: dict[str, Any], event: Envelope[Any]) -> StaffTimelineEntry | 
             return StaffTimelineEntry(
                 at=at, kind="sla_warning", status=warning.stage, actor=who, due_at=warning.due_at
             )
-    return None
