@@ -21,19 +21,17 @@ class WatchContended(RuntimeError):
 
 
 async def fold_into_watch(envelope: Envelope[Any], conn: asyncpg.Connection) -> None:
+    """Bring the request's watch up to this event, each write one statement (see adapters.watching)."""
     if not concerns_watch(envelope):
         return
-    if (
-        envelope.actor == ROUTING
-        and isinstance(envelope.payload, Assigned)
-        and envelope.payload.reason == "routing"
-    ):
-        # Routing's Assigned of a new request is almost always the request's first watched event:
-        # write its watch as a new row without reading first; only if a row is there already, read
-        # and fold.
-        first = follow(None, envelope)
-        if first is not None and await save_watch(conn, first, previous=None):
-            return
+    match envelope.payload:
+        case Assigned(reason="routing") if envelope.actor == ROUTING:
+            # Routing's Assigned of a new request is almost always the request's first watched event:
+            # write its watch as a new row without reading first; only if a row is there already,
+            # read and fold.
+            first = follow(None, envelope)
+            if first is not None and await save_watch(conn, first, previous=None):
+                return
     for _ in range(WATCH_ATTEMPTS):
         watch = await load_watch(conn, envelope.stream_id)
         changed = follow(watch, envelope)
