@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from civic311_backbone.contracts.tracking import new_tracking_number
 from civic311_city.loading import load_catalogue
-from civic311_intake.domain.open311_form import read_open311_form
-from civic311_intake.domain.open311_search import Criteria, Filters, criteria
+from civic311_intake.domain.open311.form import read_open311_form
+from civic311_intake.domain.open311.search import Criteria, Filters, criteria
 from civic311_intake.domain.submission import FieldProblem
 
 CATALOGUE = load_catalogue()

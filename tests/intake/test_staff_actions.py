@@ -24,8 +24,8 @@ from civic311_backbone.store import EventStore, NewEvent, RecordedEvent, notify_
 from civic311_backbone.testing.factories import RESIDENT, STAFF
 from civic311_city.loading import load_catalogue
 from civic311_intake.desk.actions import Desk, StaleRequest, change_request
-from civic311_intake.domain.staff import StaffMember
-from civic311_intake.domain.staff_commands import Close
+from civic311_intake.domain.staff.commands import Close
+from civic311_intake.domain.staff.members import StaffMember
 from tests.intake.desk_support import PARKS, PUBLIC_WORKS, RunningDesk, running_desk
 
 

@@ -23,8 +23,7 @@ from civic311_backbone.contracts import (
     new_event_id,
 )
 from civic311_city.loading import load_catalogue
-from civic311_intake.domain.staff import StaffMember
-from civic311_intake.domain.staff_commands import (
+from civic311_intake.domain.staff.commands import (
     Acknowledge,
     BadCommand,
     Close,
@@ -37,7 +36,8 @@ from civic311_intake.domain.staff_commands import (
     decide,
     decide_transfer,
 )
-from civic311_intake.domain.staff_view import StaffRequest, staff_view
+from civic311_intake.domain.staff.members import StaffMember
+from civic311_intake.domain.staff.view import StaffRequest, staff_view
 
 PW, PARKS, ETHICS = "Public Works", "Parks and Recreation", "Ethics Office"
 T0 = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday afternoon in Boston

@@ -28,7 +28,7 @@ from civic311_city import CitySettings
 from civic311_city.calendar import due_at
 from civic311_city.city import build_calendar
 from civic311_intake.access import add_staff_account
-from civic311_intake.domain.staff import Role
+from civic311_intake.domain.staff.members import Role
 from civic311_intake.wiring import SERVICE as INTAKE
 from tests.support.processes import ServiceProcess
 from tests.support.waiting import eventually

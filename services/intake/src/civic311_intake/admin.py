@@ -19,7 +19,7 @@ from civic311_backbone.service.runner import migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import create_pool
 from civic311_intake.access import add_staff_account, issue_api_key, revoke_api_key
-from civic311_intake.domain.staff import Role, StaffMember
+from civic311_intake.domain.staff.members import Role, StaffMember
 from civic311_intake.wiring import SERVICE as INTAKE
 
 DEMO_USERNAME = "demo-supervisor"

@@ -11,7 +11,7 @@ import asyncpg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from civic311_intake.domain.staff import ROLES, Role, StaffMember
+from civic311_intake.domain.staff.members import ROLES, Role, StaffMember
 
 _HASHER = PasswordHasher()
 # Verifying against this when the user does not exist takes as long as a real check: no user enumeration.

@@ -2,8 +2,8 @@
 
 POST /channels/sms is the SMS provider's webhook (on when SMS_WEBHOOK_TOKEN is set); an SMTP listener
 in the gateway process takes mail for the city's 311 address(es) (on when SMTP_IN_PORT is set). Both
-read a message the same way (domain/message_parsing.py) and keep a short conversation when a piece is
-missing (domain/text_conversation.py).
+read a message the same way (domain/messages/parsing.py) and keep a short conversation when a piece is
+missing (domain/messages/conversation.py).
 """
 
 from __future__ import annotations

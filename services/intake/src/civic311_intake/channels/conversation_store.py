@@ -11,7 +11,7 @@ from datetime import timedelta
 import asyncpg
 from pydantic import TypeAdapter
 
-from civic311_intake.domain.text_conversation import Conversation
+from civic311_intake.domain.messages.conversation import Conversation
 
 KEEP_MESSAGE_IDS = timedelta(days=30)
 """Long enough for any provider's or mail server's retries."""

@@ -1,7 +1,7 @@
 """The staff desk's application functions: load the request, let the domain decide, append.
 
 Every change follows one shape: read the request's stream, fold it into the staff view, check the
-member's scope and the request's state (domain.staff_commands), and append the one new event with the
+member's scope and the request's state (domain.staff.commands), and append the one new event with the
 version that was read as the expected version. If anything was appended in between, the store refuses
 (WrongExpectedVersion) and nothing is appended: the caller is told to reload, never silently merged.
 """
@@ -15,8 +15,7 @@ from civic311_backbone.contracts import Actor, Payload, from_record, new_event, 
 from civic311_backbone.contracts.tracking import InvalidTrackingNumber, parse_tracking_number, stream_id_for
 from civic311_backbone.store import EventStore, WrongExpectedVersion
 from civic311_city.catalogue import Catalogue
-from civic311_intake.domain.staff import StaffMember
-from civic311_intake.domain.staff_commands import (
+from civic311_intake.domain.staff.commands import (
     BadCommand,
     Change,
     Close,
@@ -26,7 +25,8 @@ from civic311_intake.domain.staff_commands import (
     decide,
     decide_transfer,
 )
-from civic311_intake.domain.staff_view import StaffRequest, staff_view
+from civic311_intake.domain.staff.members import StaffMember
+from civic311_intake.domain.staff.view import StaffRequest, staff_view
 from civic311_intake.domain.submission import Submission
 from civic311_intake.filing import FiledRequest, file_submission
 

@@ -24,7 +24,7 @@ from civic311_intake.desk.auth import ApiSession
 from civic311_intake.desk.bodies import ANSWERS, Body
 from civic311_intake.desk.dependencies import DeskDep
 from civic311_intake.desk.queue import MAX_QUEUE, Queue, QueueFilter, department_queue
-from civic311_intake.domain.staff_commands import (
+from civic311_intake.domain.staff.commands import (
     Acknowledge,
     BadCommand,
     Change,
@@ -37,7 +37,7 @@ from civic311_intake.domain.staff_commands import (
     UpdateStatus,
     WorkStatus,
 )
-from civic311_intake.domain.staff_view import StaffRequest
+from civic311_intake.domain.staff.view import StaffRequest
 from civic311_intake.domain.submission import Submission
 from civic311_intake.filing import SubmissionRejected
 

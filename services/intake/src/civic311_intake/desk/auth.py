@@ -15,7 +15,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from civic311_intake.api.dependencies import StaffAccountsDep
-from civic311_intake.domain.staff import StaffMember
+from civic311_intake.domain.staff.members import StaffMember
 
 SESSION_COOKIE = "civic311_staff"
 SIGN_IN_PATH = "/staff/sign-in"

@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 
 from civic311_backbone.contracts import Contact, Cost
 from civic311_city.catalogue import RequestType
-from civic311_intake.domain.staff_commands import (
+from civic311_intake.domain.staff.commands import (
     Acknowledge,
     BadCommand,
     Change,

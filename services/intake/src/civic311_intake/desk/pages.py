@@ -28,8 +28,8 @@ from civic311_intake.desk.auth import SESSION_COOKIE, SIGN_IN_PATH, PageSession
 from civic311_intake.desk.dependencies import DeskDep
 from civic311_intake.desk.page_forms import ACTIONS, caller_submission, change_of, expected_version
 from civic311_intake.desk.queue import QueueFilter, department_queue
-from civic311_intake.domain.staff import StaffMember
-from civic311_intake.domain.staff_commands import BadCommand, NotAllowed, NotNow
+from civic311_intake.domain.staff.commands import BadCommand, NotAllowed, NotNow
+from civic311_intake.domain.staff.members import StaffMember
 from civic311_intake.filing import SubmissionRejected
 from civic311_intake.web import Translator, WebDep, require_csrf
 

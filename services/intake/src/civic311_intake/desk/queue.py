@@ -9,8 +9,8 @@ import asyncpg
 from pydantic import BaseModel, ConfigDict
 
 from civic311_city.catalogue import Catalogue
-from civic311_intake.domain.staff import StaffMember
-from civic311_intake.domain.staff_commands import BadCommand, NotAllowed
+from civic311_intake.domain.staff.commands import BadCommand, NotAllowed
+from civic311_intake.domain.staff.members import StaffMember
 from civic311_intake.index import IndexedRequest, RequestSearch, search_requests
 
 MAX_QUEUE = 500

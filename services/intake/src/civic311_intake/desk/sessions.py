@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from civic311_intake.api.dependencies import StaffAccountsDep
 from civic311_intake.desk.auth import ApiSession
 from civic311_intake.desk.bodies import ANSWERS, Body
-from civic311_intake.domain.staff import Role
+from civic311_intake.domain.staff.members import Role
 
 router = APIRouter(prefix="/api/staff", tags=["staff desk"])
 

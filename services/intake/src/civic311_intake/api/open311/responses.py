@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from civic311_intake.api.open311.xml import to_xml
-from civic311_intake.domain.open311 import Error
+from civic311_intake.domain.open311.services import Error
 from civic311_intake.domain.submission import FieldProblem
 
 Format = Literal["json", "xml"]

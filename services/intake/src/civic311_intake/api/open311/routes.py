@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from civic311_intake.api.open311.responses import Format, error, respond
 from civic311_intake.api.open311.route_class import Open311Route
 from civic311_intake.api.open311.state import OnlyOurJurisdiction, Open311
-from civic311_intake.domain.open311 import (
+from civic311_intake.domain.open311.services import (
     Discovery,
     Error,
     Service,

@@ -17,10 +17,10 @@ from civic311_intake.api.open311 import request_docs as docs
 from civic311_intake.api.open311.responses import Format, error, problems, respond
 from civic311_intake.api.open311.route_class import Open311Route
 from civic311_intake.api.open311.state import OnlyOurJurisdiction, Open311, Open311State, not_served
-from civic311_intake.domain.open311 import listed_type
-from civic311_intake.domain.open311_form import read_open311_form
-from civic311_intake.domain.open311_requests import TokenAnswer, posted_request, service_request
-from civic311_intake.domain.open311_search import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Filters, criteria
+from civic311_intake.domain.open311.form import read_open311_form
+from civic311_intake.domain.open311.requests import TokenAnswer, posted_request, service_request
+from civic311_intake.domain.open311.search import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Filters, criteria
+from civic311_intake.domain.open311.services import listed_type
 from civic311_intake.domain.public_view import PublicRequest, public_view
 from civic311_intake.domain.submission import FieldProblem
 from civic311_intake.filing import SubmissionRejected, file_submission, filing_event_id

@@ -6,7 +6,7 @@ Short on purpose: an SMS answer should fit one or two segments.
 from __future__ import annotations
 
 from civic311_backbone.contracts.events import Language, Location
-from civic311_intake.domain.text_conversation import Answer, Ask, Report
+from civic311_intake.domain.messages.conversation import Answer, Ask, Report
 
 _ASK = {
     ("type", "en"): "Thanks. What is the problem? For example: pothole, street light out, graffiti, "

@@ -15,8 +15,8 @@ from typing import Literal
 
 from civic311_backbone.contracts.events import Language, Location
 from civic311_city.catalogue import Catalogue
-from civic311_intake.domain.message_places import find_place
-from civic311_intake.domain.message_vocabulary import ENGLISH_WORDS, SPANISH_KEYWORDS, SPANISH_WORDS
+from civic311_intake.domain.messages.places import find_place
+from civic311_intake.domain.messages.vocabulary import ENGLISH_WORDS, SPANISH_KEYWORDS, SPANISH_WORDS
 
 Command = Literal["stop", "help"]
 

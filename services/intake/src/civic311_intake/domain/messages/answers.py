@@ -11,7 +11,7 @@ import re
 from datetime import datetime, time, timedelta
 
 from civic311_city.catalogue import Attribute, AttributeValue
-from civic311_intake.domain.message_parsing import plain_text
+from civic311_intake.domain.messages.parsing import plain_text
 
 Answer = str | list[str]
 

@@ -12,8 +12,8 @@ from typing import Literal
 
 from civic311_backbone.contracts import Closed, Cost, StatusUpdated, TransferRequested
 from civic311_city.catalogue import Catalogue
-from civic311_intake.domain.staff import StaffMember
-from civic311_intake.domain.staff_view import StaffRequest
+from civic311_intake.domain.staff.members import StaffMember
+from civic311_intake.domain.staff.view import StaffRequest
 
 Resolution = Literal["resolved", "duplicate", "not_actionable", "referred", "withdrawn"]
 WorkStatus = Literal["in_progress", "on_hold", "reopened"]

@@ -14,9 +14,9 @@ from typing import Literal
 
 from civic311_backbone.contracts.events import Language, Location
 from civic311_city.catalogue import Attribute, Catalogue
-from civic311_intake.domain.message_parsing import read_message
-from civic311_intake.domain.message_places import place_from_answer
-from civic311_intake.domain.text_answers import answer_in_report, read_answer
+from civic311_intake.domain.messages.answers import answer_in_report, read_answer
+from civic311_intake.domain.messages.parsing import read_message
+from civic311_intake.domain.messages.places import place_from_answer
 
 MAX_DESCRIPTION = 4000
 Missing = Literal["type", "place", "attribute"]
