@@ -16,6 +16,9 @@ from civic311_backbone.contracts import (
     Closed,
     Contact,
     Cost,
+    DuplicateFlagged,
+    DuplicateReviewed,
+    FollowerAdded,
     Location,
     Payload,
     RequestCreated,
@@ -23,6 +26,7 @@ from civic311_backbone.contracts import (
     StatusUpdated,
     TransferRefused,
     TransferRequested,
+    Unsubscribed,
     new_event_id,
     to_wire,
 )
@@ -68,6 +72,19 @@ EXAMPLE_PAYLOADS: dict[str, Payload] = {
         department="Transportation", queue="BTD-Signals", note="A signal fault, not a street light"
     ),
     "TransferRefused": TransferRefused(department="Parks", reason="not a department of this city: 'Parks'"),
+    "DuplicateFlagged": DuplicateFlagged(
+        original=EXAMPLE_TRACKING_NUMBER, score=0.72, distance_m=18.5, reasons=("same type", "18 m apart")
+    ),
+    "DuplicateReviewed": DuplicateReviewed(
+        original=EXAMPLE_TRACKING_NUMBER, decision="confirmed", reason="Same pothole, same photo"
+    ),
+    "FollowerAdded": FollowerAdded(
+        contact=Contact(email="neighbour@example.org"),
+        language="es",
+        reason="duplicate",
+        via_tracking_number=EXAMPLE_TRACKING_NUMBER,
+    ),
+    "Unsubscribed": Unsubscribed(recipient="resident@example.org", channel="email", scope="request"),
 }
 
 

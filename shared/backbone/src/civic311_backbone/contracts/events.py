@@ -3,7 +3,8 @@
 Four core facts (RequestCreated, Assigned, StatusUpdated, Closed); one internal alarm (SlaWarning), which
 is for supervisors and never shown on a resident's timeline; and a staff transfer's two steps
 (TransferRequested by the desk, then routing's Assigned or TransferRefused): routing alone decides where a
-request goes and by when.
+request goes and by when. Dedup flags possible duplicates (DuplicateFlagged) and staff review them
+(DuplicateReviewed); residents follow requests (FollowerAdded) and stop hearing of them (Unsubscribed).
 
 Two marks in the JSON Schemas (and the AsyncAPI document) say what a public feed, map, page or API
 answer must leave out:
@@ -131,7 +132,11 @@ class Assigned(Payload):
         examples=["default-by-type"],
         json_schema_extra=INTERNAL,
     )
-    reason: Literal["routing", "transfer", "import"] = Field(default="routing")
+    reason: Literal["routing", "transfer", "reopen", "import"] = Field(
+        default="routing",
+        description="routing: a new request; transfer: staff moved it; reopen: a reopened request routed "
+        "again; import: from a city's historical export.",
+    )
     clock: Literal["started", "restarted", "continued"] = Field(
         default="started", description="What the SLA clock did with this assignment."
     )
@@ -237,6 +242,75 @@ class SlaWarning(Payload):
     )
 
 
+class DuplicateFlagged(Payload):
+    """Dedup found an open request that may be the same problem, but is not sure: staff decide."""
+
+    event_type = "DuplicateFlagged"
+
+    original: str = Field(
+        description="Tracking number of the request this one may duplicate.",
+        examples=[EXAMPLE_TRACKING_NUMBER],
+    )
+    score: float = Field(
+        ge=0, le=1, description="How alike the two are (1: surely the same).", examples=[0.72]
+    )
+    distance_m: float | None = Field(
+        default=None,
+        ge=0,
+        description="Metres between the two places; none when matched by address.",
+        examples=[18.5],
+    )
+    reasons: tuple[str, ...] = Field(
+        default=(),
+        description="What the score is made of, for the reviewer.",
+        examples=[["same type", "18 m apart"]],
+    )
+
+
+class DuplicateReviewed(Payload):
+    """Staff decided whether this request duplicates another: a flagged pair confirmed or rejected, or two
+    requests linked or unlinked by hand. A link also closes this request (Closed, resolution duplicate);
+    an unlink reopens it (StatusUpdated reopened), and routing routes it again."""
+
+    event_type = "DuplicateReviewed"
+
+    original: str = Field(
+        description="Tracking number of the other request.", examples=[EXAMPLE_TRACKING_NUMBER]
+    )
+    decision: Literal["confirmed", "rejected", "linked", "unlinked"] = Field(examples=["confirmed"])
+    reason: str | None = Field(
+        default=None, max_length=4000, description="Why, in the reviewer's words.", json_schema_extra=INTERNAL
+    )
+
+
+class FollowerAdded(Payload):
+    """A resident follows this request: they hear of its public changes like its reporter (a duplicate's
+    reporter, linked by dedup or staff, or a resident who chose to follow it)."""
+
+    event_type = "FollowerAdded"
+
+    contact: Contact = Field(json_schema_extra=PERSONAL)
+    language: Language = Field(default="en", description="Language the follower wants to hear in.")
+    reason: Literal["duplicate", "resident"] = Field(examples=["duplicate"])
+    via_tracking_number: str | None = Field(
+        default=None,
+        description="The follower's own request, when they follow because theirs duplicates this one.",
+        examples=[EXAMPLE_TRACKING_NUMBER],
+    )
+
+
+class Unsubscribed(Payload):
+    """A recipient asked to hear no more: about this request, or about every request (scope all)."""
+
+    event_type = "Unsubscribed"
+
+    recipient: str = Field(
+        max_length=254, description="The e-mail address or phone number.", json_schema_extra=PERSONAL
+    )
+    channel: Literal["email", "sms"] = Field(examples=["email"])
+    scope: Literal["request", "all"] = Field(default="request", examples=["request"])
+
+
 CORE_EVENTS: tuple[type[Payload], ...] = (
     RequestCreated,
     Assigned,
@@ -245,6 +319,10 @@ CORE_EVENTS: tuple[type[Payload], ...] = (
     SlaWarning,
     TransferRequested,
     TransferRefused,
+    DuplicateFlagged,
+    DuplicateReviewed,
+    FollowerAdded,
+    Unsubscribed,
 )
-"""Every event type civic311 publishes: the four core facts, the supervisors' SLA warning, and a staff
-transfer's request and refusal."""
+"""Every event type civic311 publishes: the four core facts, the supervisors' SLA warning, a staff
+transfer's request and refusal, dedup's flags and staff's reviews, followers and unsubscriptions."""

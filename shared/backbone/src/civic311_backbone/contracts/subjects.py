@@ -7,6 +7,10 @@
     {prefix}.request.sla_warning     SlaWarning (internal: for supervisors, never for residents)
     {prefix}.request.transfer_requested  TransferRequested (staff asked; routing decides)
     {prefix}.request.transfer_refused    TransferRefused
+    {prefix}.request.duplicate_flagged   DuplicateFlagged (for staff review)
+    {prefix}.request.duplicate_reviewed  DuplicateReviewed
+    {prefix}.request.follower_added      FollowerAdded (personal data)
+    {prefix}.request.unsubscribed        Unsubscribed (personal data)
     {prefix}.dlq.{consumer}          messages a consumer gave up on, with the error in headers
 
 The JetStream stream (default name CIVIC311) captures {prefix}.request.>.
@@ -22,6 +26,10 @@ SUBJECT_TOKENS: dict[str, str] = {
     "SlaWarning": "sla_warning",
     "TransferRequested": "transfer_requested",
     "TransferRefused": "transfer_refused",
+    "DuplicateFlagged": "duplicate_flagged",
+    "DuplicateReviewed": "duplicate_reviewed",
+    "FollowerAdded": "follower_added",
+    "Unsubscribed": "unsubscribed",
 }
 
 
