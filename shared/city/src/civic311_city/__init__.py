@@ -11,6 +11,7 @@ from civic311_city.city import City, load_city
 from civic311_city.districts import Districts
 from civic311_city.loading import CityConfigError, load_catalogue, load_districts
 from civic311_city.settings import CitySettings
+from civic311_city.wording import Wording
 
 __all__ = [
     "Attribute",
@@ -24,6 +25,7 @@ __all__ = [
     "OpeningHours",
     "RequestType",
     "SlaTarget",
+    "Wording",
     "load_catalogue",
     "load_city",
     "load_districts",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import time
 from typing import Annotated, Literal, Self
 
@@ -9,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from civic311_backbone.contracts.events import Priority
 from civic311_city.calendar import NEXT_DAY_AT, OutOfHours, TargetKind
+from civic311_city.wording import Translation, Wording
 
 Code = Annotated[str, Field(pattern=r"^[A-Z0-9_]{2,40}$")]
 Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
@@ -104,6 +106,9 @@ class RequestType(_Model):
 
 class Catalogue(_Model):
     types: tuple[RequestType, ...]
+    translations: Mapping[str, Translation] = Field(
+        default_factory=dict, description="Each language's words for the catalogue, by language code."
+    )
 
     @model_validator(mode="after")
     def _codes_unique(self) -> Self:
@@ -112,7 +117,16 @@ class Catalogue(_Model):
             if request_type.code in seen:
                 raise ValueError(f"service code {request_type.code} appears twice")
             seen.add(request_type.code)
+        for language, translation in self.translations.items():
+            unknown = sorted(set(translation.services) - seen)
+            if unknown:
+                raise ValueError(f"the {language} words name service codes not in the catalogue: {unknown}")
         return self
+
+    def wording(self, language: str) -> Wording:
+        """How the catalogue reads in `language` (its own words where that language has none)."""
+        translation = self.translations.get(language)
+        return Wording(translation) if translation is not None else Wording()
 
     def get(self, code: str) -> RequestType | None:
         return next((t for t in self.types if t.code == code), None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +41,9 @@ class Districts:
                 raise ValueError(f"district {name}: geometry must be a valid (multi)polygon")
             districts.append(District(name=name, area=area))
         return cls(districts)
+
+    def __iter__(self) -> Iterator[District]:
+        return iter(self._districts)
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from civic311_city.catalogue import Catalogue, RequestType
 from civic311_city.districts import Districts
+from civic311_city.wording import Translation
 
 DATA = Path(__file__).parent / "data"
 SAMPLE_CATALOGUE = DATA / "catalogue.toml"
@@ -36,9 +37,27 @@ def load_catalogue(path: Path | str | None = None) -> Catalogue:
     lines = entry_lines(text, "[[type]]")
     types = [_request_type(source, entry, lines, index) for index, entry in enumerate(entries)]
     try:
-        return Catalogue(types=tuple(types))
+        return Catalogue(types=tuple(types), translations=_translations(source))
     except ValidationError as error:
         raise CityConfigError(f"{source}: {error.errors()[0]['msg']}") from error
+
+
+def _translations(catalogue: Path) -> dict[str, Translation]:
+    """Each `<catalogue>.<language>.toml` beside the catalogue file (catalogue.es.toml, say)."""
+    found = {}
+    for path in sorted(catalogue.parent.glob(f"{catalogue.stem}.*{catalogue.suffix}")):
+        language = path.name[len(catalogue.stem) + 1 : -len(catalogue.suffix)]
+        if not language.isalpha():
+            continue
+        try:
+            found[language] = Translation.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+        except tomllib.TOMLDecodeError as error:
+            raise CityConfigError(f"{path}: not valid TOML: {error}") from error
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(part) for part in first["loc"])
+            raise CityConfigError(f"{path}: field {field}: {first['msg']}") from error
+    return found
 
 
 def load_districts(path: Path | str | None = None) -> Districts:
