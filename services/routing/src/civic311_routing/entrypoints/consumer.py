@@ -1,5 +1,5 @@
 """The routing consumer's handler: an Assigned for each RequestCreated, an Assigned or TransferRefused for
-each TransferRequested, and the watch kept for breach warnings.
+each TransferRequested, an Assigned for each reopening, and the watch kept for breach warnings.
 
 Every effect is idempotent by itself, so the consumer runs without a transaction or a processed-event
 record, and each write commits on its own: routing's answers take ids derived from their causes
@@ -21,9 +21,10 @@ from typing import Any
 import asyncpg
 
 from civic311_backbone.consuming import Handler
-from civic311_backbone.contracts import Envelope, RequestCreated, TransferRequested
+from civic311_backbone.contracts import Envelope, RequestCreated, StatusUpdated, TransferRequested
 from civic311_backbone.store import EventStore
 from civic311_routing.application.assign import assign_request
+from civic311_routing.application.reopen import route_reopened
 from civic311_routing.application.transfer import transfer_request
 from civic311_routing.application.watch import fold_into_watch
 from civic311_routing.domain.routing import Router
@@ -39,6 +40,9 @@ def routing_handler(router: Router, store: EventStore) -> Handler:
                 await assign_request(envelope, conn, router=router, store=store)
             case TransferRequested():
                 await transfer_request(envelope, conn, router=router, store=store)
+            case StatusUpdated(status="reopened"):
+                await route_reopened(envelope, conn, router=router, store=store)
+                await fold_into_watch(envelope, conn)
             case _:
                 await fold_into_watch(envelope, conn)
 
