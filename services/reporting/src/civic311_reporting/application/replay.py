@@ -94,8 +94,8 @@ async def replay_states(
 
     The cyclic garbage collector is paused while the replay runs, and what it built is frozen out of
     its sight at the end: a replay allocates millions of long-lived, acyclic objects (the decoded
-    payloads and the states), and every collection would walk them again — up to 40% of a
-    million-event replay's time. Nothing here makes cycles; everything freed is still released by
+    payloads and the states), and every collection would walk them again, a large share of a
+    long replay's time. Nothing here makes cycles; everything freed is still released by
     reference count, and the collector's state is restored afterwards, even on error.
     """
     states: dict[str, RequestState] = {}

@@ -113,7 +113,7 @@ class EventConsumer:
             stream_subjects(self._settings.subject_prefix)[0],
             stream=JStream(self._settings.stream_name, declare=False),
             # Pushed, not pulled: a pull consumer asks the server for each handful of messages, which
-            # at a live rate is a request per message (measured: a third more CPU per message). The
+            # at a live rate is a request per message, and costs more CPU per message. The
             # queue group names the durable consumer and lets several instances of a service share
             # it; the server holds back once `max_ack_pending` messages are unacknowledged.
             queue=self.spec.name,
