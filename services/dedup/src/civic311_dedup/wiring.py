@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import structlog
+
 from civic311_backbone.consuming import ConsumerSpec
 from civic311_backbone.service.runner import Resources, Service, Wiring
-from civic311_dedup.entrypoints.consumer import observe
+from civic311_city import load_city
+from civic311_dedup.adapters.replay import rebuild
+from civic311_dedup.domain.index import RequestIndex
+from civic311_dedup.entrypoints.consumer import HANDLED_TYPES, dedup_handler
 from civic311_dedup.settings import DedupSettings
+
+log = structlog.get_logger(__name__)
 
 
 async def wire(resources: Resources[DedupSettings]) -> Wiring:
-    consumer = resources.consumer(ConsumerSpec(name="dedup", handler=observe, event_types={"RequestCreated"}))
+    city = load_city(resources.settings)
+    index = RequestIndex()
+    # The index is this process's own projection: built from the whole store before the consumer
+    # starts, then kept live by it (events the replay already folded change nothing a second time).
+    rebuilt = await rebuild(resources.store, index)
+    log.info("index rebuilt", events=rebuilt.events, known=rebuilt.known, seconds=round(rebuilt.seconds, 2))
+    consumer = resources.consumer(
+        ConsumerSpec(
+            name="dedup",
+            handler=dedup_handler(index, city.catalogue, resources.store),
+            event_types=HANDLED_TYPES,
+        )
+    )
     return Wiring(consumers=[consumer])
 
 
-SERVICE = Service(name="dedup", settings=DedupSettings, wire=wire)
+SERVICE = Service(name="dedup", settings=DedupSettings, wire=wire, migrations="civic311_dedup.migrations")

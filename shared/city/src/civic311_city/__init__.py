@@ -6,7 +6,14 @@ districts and calendar. Decisions made from it stay with their owner: routing al
 """
 
 from civic311_city.calendar import BusinessCalendar, OpeningHours
-from civic311_city.catalogue import Attribute, AttributeValue, Catalogue, RequestType, SlaTarget
+from civic311_city.catalogue import (
+    Attribute,
+    AttributeValue,
+    Catalogue,
+    DedupPolicy,
+    RequestType,
+    SlaTarget,
+)
 from civic311_city.city import City, load_city
 from civic311_city.districts import Districts
 from civic311_city.loading import CityConfigError, load_catalogue, load_districts
@@ -21,6 +28,7 @@ __all__ = [
     "City",
     "CityConfigError",
     "CitySettings",
+    "DedupPolicy",
     "Districts",
     "OpeningHours",
     "RequestType",

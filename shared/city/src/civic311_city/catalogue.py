@@ -79,6 +79,26 @@ class Attribute(_Model):
         return self
 
 
+class DedupPolicy(_Model):
+    """How dedup looks for an earlier report of the same problem (the dedup service reads it)."""
+
+    radius_m: float = Field(
+        default=50, ge=0, le=2000, description="How far apart two reports may be; 0 turns matching off."
+    )
+    window_days: float = Field(default=30, gt=0, description="How long ago an open original may be.")
+    reopen_days: float = Field(
+        default=3, ge=0, description="A closed original still matches this long after it was closed."
+    )
+    link_at: float = Field(default=0.8, gt=0, le=1, description="Score at or above which dedup links.")
+    flag_at: float = Field(default=0.55, gt=0, le=1, description="Score from which staff review the pair.")
+
+    @model_validator(mode="after")
+    def _flag_below_link(self) -> Self:
+        if self.flag_at > self.link_at:
+            raise ValueError(f"flag_at ({self.flag_at}) must not exceed link_at ({self.link_at})")
+        return self
+
+
 class RequestType(_Model):
     code: Code
     name: str = Field(min_length=1)
@@ -95,6 +115,10 @@ class RequestType(_Model):
     confidential: bool = Field(default=False, description="Never shown publicly (an ethics report).")
     transfer_clock: Literal["restart", "continue"] = "restart"
     attributes: tuple[Attribute, ...] = ()
+    dedup: DedupPolicy = Field(default_factory=DedupPolicy)
+    related: tuple[Code, ...] = Field(
+        default=(), description="Types a report of this one may duplicate (a clogged drain and flooding)."
+    )
 
     @model_validator(mode="after")
     def _attribute_codes_unique(self) -> Self:
@@ -117,6 +141,10 @@ class Catalogue(_Model):
             if request_type.code in seen:
                 raise ValueError(f"service code {request_type.code} appears twice")
             seen.add(request_type.code)
+        for request_type in self.types:
+            unknown_related = sorted(set(request_type.related) - seen)
+            if unknown_related:
+                raise ValueError(f"{request_type.code} names unknown related types: {unknown_related}")
         for language, translation in self.translations.items():
             unknown = sorted(set(translation.services) - seen)
             if unknown:

@@ -1,0 +1,1 @@
+"""Dedup's own tables, as versioned SQL."""
