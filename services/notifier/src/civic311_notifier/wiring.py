@@ -2,15 +2,89 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from civic311_backbone.consuming import ConsumerSpec
+from civic311_backbone.contracts import Envelope
 from civic311_backbone.service.runner import Resources, Service, Wiring
-from civic311_notifier.entrypoints.consumer import observe
+from civic311_city import load_city
+from civic311_notifier.adapters.mail import MailComposer, MailLinks
+from civic311_notifier.adapters.smtp import SmtpConfig, SmtpSender
+from civic311_notifier.application.notify import NOTIFIED_TYPES
+from civic311_notifier.application.sending import EmailOutbox, SendingPolicy
+from civic311_notifier.entrypoints.consumer import notifier_handler
+from civic311_notifier.entrypoints.web import create_app
 from civic311_notifier.settings import NotifierSettings
 
 
+def smtp_config(settings: NotifierSettings) -> SmtpConfig:
+    return SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        starttls=settings.smtp_starttls,
+        tls=settings.smtp_tls,
+        timeout=settings.smtp_timeout_seconds,
+    )
+
+
+def build_outbox(resources: Resources[NotifierSettings]) -> EmailOutbox:
+    settings = resources.settings
+    city = load_city(settings)
+    composer = MailComposer(
+        mail_from=settings.mail_from,
+        city_name=settings.city_name,
+        time_zone=settings.city_time_zone,
+        catalogue=city.catalogue,
+        links=MailLinks(
+            gateway_url=str(settings.gateway_public_url),
+            notifier_url=str(settings.notifier_public_url),
+            secret=settings.resident_link_secret.get_secret_value().encode(),
+        ),
+    )
+    config = smtp_config(settings)
+    return EmailOutbox(
+        pool=resources.pool,
+        composer=composer,
+        connect=lambda: SmtpSender(config),
+        policy=SendingPolicy(
+            senders=settings.notifier_senders,
+            lease=settings.notifier_send_lease,
+            max_attempts=settings.notifier_max_attempts,
+            max_delay=settings.notifier_retry_max_delay,
+        ),
+    )
+
+
 async def wire(resources: Resources[NotifierSettings]) -> Wiring:
-    consumer = resources.consumer(ConsumerSpec(name="notifier", handler=observe, event_types=None))
-    return Wiring(consumers=[consumer])
+    settings = resources.settings
+    mail = build_outbox(resources)
+
+    async def send_soon(_: Envelope[Any]) -> None:
+        mail.nudge()
+
+    consumer = resources.consumer(
+        ConsumerSpec(
+            name="notifier",
+            handler=notifier_handler(
+                resources.store,
+                supervisors=settings.supervisor_emails,
+                digest_window=settings.sla_digest_window,
+            ),
+            event_types=NOTIFIED_TYPES,
+        ),
+        after_commit=send_soon,
+    )
+    app = create_app(
+        pool=resources.pool,
+        store=resources.store,
+        secret=settings.resident_link_secret.get_secret_value().encode(),
+        admin_token=settings.notifier_admin_token.get_secret_value(),
+    )
+    return Wiring(consumers=[consumer], background=[mail.run], app=app)
 
 
-SERVICE = Service(name="notifier", settings=NotifierSettings, wire=wire)
+SERVICE = Service(
+    name="notifier", settings=NotifierSettings, wire=wire, migrations="civic311_notifier.migrations"
+)

@@ -1,0 +1,141 @@
+"""The notifier's HTTP app: residents' unsubscribe links (RFC 8058 one-click) and the admin API.
+
+GET  /unsubscribe?t=...          a page confirming, with a choice of this request or every request
+POST /unsubscribe?t=...          one-click (body List-Unsubscribe=One-Click) or the page's form
+GET  /admin/notifications        the outbox by state (?state=parked), bearer token
+POST /admin/notifications/retry  send parked notifications again ({"ids": [...]})
+GET  /admin/notifications/counts how many in each state
+"""
+
+from __future__ import annotations
+
+import hmac
+from html import escape
+
+import asyncpg
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from civic311_backbone.store import EventStore
+from civic311_notifier.adapters import outbox
+from civic311_notifier.application.unsubscribe import Scope, unsubscribe
+from civic311_notifier.domain.links import InvalidLink, LinkClaims, verify
+
+_WORDS = {
+    "en": {
+        "title": "Unsubscribe",
+        "ask": "Stop e-mails to {address}?",
+        "request": "Only about this request",
+        "all": "About every request",
+        "done_request": "Done: {address} will get no more e-mails about this request.",
+        "done_all": "Done: {address} will get no more e-mails from us.",
+        "bad": "This link is not valid (it may have been cut short). Copy the whole link from the e-mail.",
+    },
+    "es": {
+        "title": "Cancelar suscripción",
+        "ask": "¿Dejar de enviar correos a {address}?",
+        "request": "Solo sobre esta solicitud",
+        "all": "Sobre todas las solicitudes",
+        "done_request": "Listo: {address} no recibirá más correos sobre esta solicitud.",
+        "done_all": "Listo: {address} no recibirá más correos nuestros.",
+        "bad": "Este enlace no es válido (puede estar incompleto). Copie el enlace completo del correo.",
+    },
+}
+
+
+def _page(language: str, body: str, status: int = 200) -> HTMLResponse:
+    title = _WORDS[language]["title"]
+    return HTMLResponse(
+        f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width"><title>{title}</title></head>'
+        f'<body style="font-family: system-ui, sans-serif; max-width: 36em; margin: 2em auto;">'
+        f"<h1>{title}</h1>{body}</body></html>",
+        status_code=status,
+    )
+
+
+def _language(request: Request) -> str:
+    wanted = request.query_params.get("lang") or request.headers.get("accept-language", "en")
+    return "es" if wanted.lower().startswith("es") else "en"
+
+
+def create_app(*, pool: asyncpg.Pool, store: EventStore, secret: bytes, admin_token: str) -> Starlette:
+    def claims_of(request: Request) -> LinkClaims | None:
+        try:
+            return verify(request.query_params.get("t", ""), secret, action="unsubscribe")
+        except InvalidLink:
+            return None
+
+    async def show(request: Request) -> Response:
+        language, claims = _language(request), claims_of(request)
+        words = _WORDS[language]
+        if claims is None:
+            return _page(language, f"<p>{words['bad']}</p>", 400)
+        token = escape(request.query_params["t"])
+        ask = words["ask"].format(address=escape(claims.recipient))
+        form = (
+            f'<form method="post" action="/unsubscribe?t={token}&amp;lang={language}">'
+            f'<p>{ask}</p><button name="scope" value="request">{words["request"]}</button> '
+            f'<button name="scope" value="all">{words["all"]}</button></form>'
+        )
+        return _page(language, form)
+
+    async def act(request: Request) -> Response:
+        language, claims = _language(request), claims_of(request)
+        words = _WORDS[language]
+        if claims is None:
+            return _page(language, f"<p>{words['bad']}</p>", 400)
+        form = await request.form()
+        # RFC 8058: a one-click POST carries List-Unsubscribe=One-Click and means this list: the request.
+        scope: Scope = "all" if form.get("scope") == "all" else "request"
+        await unsubscribe(claims, scope, pool=pool, store=store, secret=secret)
+        done = words[f"done_{scope}"].format(address=escape(claims.recipient))
+        return _page(language, f"<p>{done}</p>")
+
+    def authorised(request: Request) -> bool:
+        given = request.headers.get("authorization", "")
+        return hmac.compare_digest(given.encode(), f"Bearer {admin_token}".encode())
+
+    def refused() -> Response:
+        return JSONResponse(
+            {"detail": "authorization: a valid bearer token is required"},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+    async def notifications(request: Request) -> Response:
+        if not authorised(request):
+            return refused()
+        state = request.query_params.get("state", "parked")
+        if state not in ("pending", "sent", "parked", "suppressed"):
+            return JSONResponse(
+                {"detail": f"state: {state!r} is not one of pending, sent, parked, suppressed"}, 400
+            )
+        return JSONResponse({"state": state, "notifications": await outbox.listing(pool, state=state)})
+
+    async def counts(request: Request) -> Response:
+        if not authorised(request):
+            return refused()
+        return JSONResponse(await outbox.counts(pool))
+
+    async def retry(request: Request) -> Response:
+        if not authorised(request):
+            return refused()
+        try:
+            body = await request.json()
+            ids = [int(i) for i in body["ids"]]
+        except (ValueError, KeyError, TypeError):
+            return JSONResponse({"detail": 'ids: a JSON body {"ids": [1, 2]} is required'}, 400)
+        return JSONResponse({"retried": await outbox.unpark(pool, ids)})
+
+    return Starlette(
+        routes=[
+            Route("/unsubscribe", show, methods=["GET"]),
+            Route("/unsubscribe", act, methods=["POST"]),
+            Route("/admin/notifications", notifications, methods=["GET"]),
+            Route("/admin/notifications/counts", counts, methods=["GET"]),
+            Route("/admin/notifications/retry", retry, methods=["POST"]),
+        ]
+    )

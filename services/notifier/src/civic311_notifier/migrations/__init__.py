@@ -1,0 +1,1 @@
+"""The notifier's tables: the outbox of notifications and the suppression list."""
