@@ -166,7 +166,9 @@ def test_address_only_reports_are_matched_by_address_text(catalogue: Catalogue) 
 
 
 def test_a_four_thousand_character_description_is_decided_quickly(catalogue: Catalogue) -> None:
-    index = _index(*(known(report("pothole " * 400, place=moved(CORNER, east_m=i * 0.3))) for i in range(200)))
+    index = _index(
+        *(known(report("pothole " * 400, place=moved(CORNER, east_m=i * 0.3))) for i in range(200))
+    )
     started = time.perf_counter()
     decision = decide(
         known(report("x" * 4000), at=later(5)), confidential=False, catalogue=catalogue, index=index
