@@ -11,6 +11,7 @@ from pathlib import Path
 import asyncpg
 
 from civic311_backbone.settings import BackboneSettings
+from civic311_reporting.adapters.importing.mapping import load_mapping
 from civic311_reporting.entrypoints import cli
 from tests.reporting.boston_export import case, write_export
 
@@ -27,7 +28,7 @@ def test_import_then_report_as_of_an_instant_in_every_format(
         ],
     )
 
-    imported = cli.import_boston(settings, export)
+    imported = cli.import_mapped(settings, export, load_mapping("boston-classic"))
     as_of = datetime(2011, 7, 6, tzinfo=UTC)
     table = cli.report(settings, as_of=as_of, fmt="table")
     rows = list(csv.DictReader(io.StringIO(cli.report(settings, as_of=as_of, fmt="csv"))))

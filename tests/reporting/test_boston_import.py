@@ -8,10 +8,14 @@ from pathlib import Path
 import asyncpg
 
 from civic311_backbone.store import EventStore
-from civic311_reporting.adapters.importing.boston import read_cases
+from civic311_reporting.adapters.importing.files import ExportFile
+from civic311_reporting.adapters.importing.mapped import read_cases
+from civic311_reporting.adapters.importing.mapping import load_mapping
 from civic311_reporting.application.importing import import_cases
 from civic311_reporting.application.replay import replay_states
 from tests.reporting.boston_export import case, write_export
+
+CLASSIC = load_mapping("boston-classic")
 
 
 async def test_each_row_becomes_a_stream_and_a_second_import_adds_nothing(
@@ -32,13 +36,13 @@ async def test_each_row_becomes_a_stream_and_a_second_import_adds_nothing(
         ],
     )
 
-    first = await import_cases(pool, store, read_cases(export), batch_size=2, writers=2)
-    second = await import_cases(pool, store, read_cases(export), batch_size=2, writers=2)
+    first = await import_cases(pool, store, read_cases(ExportFile(export), CLASSIC), batch_size=2, writers=2)
+    second = await import_cases(pool, store, read_cases(ExportFile(export), CLASSIC), batch_size=2, writers=2)
 
     assert (first.imported, first.events, first.already_there) == (3, 8, 0)
     assert [(r.line, r.case_id) for r in first.rejected] == [(5, "101000000004"), (6, "101000000005")]
-    assert first.rejected[0].reason == "open_dt: not a time: 'not a date'"
-    assert first.rejected[1].reason.startswith("lat: Input should be less than or equal to 90")
+    assert first.rejected[0].reason == "open_dt: not a time: 'not a date' (expected iso)"
+    assert first.rejected[1].reason == "latitude: 142.0 is outside -90..90"
     assert (second.imported, second.events, second.already_there) == (0, 0, 3)
     states = await replay_states(store)
     assert len(states) == 3

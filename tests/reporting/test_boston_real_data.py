@@ -9,12 +9,16 @@ import asyncpg
 import pytest
 
 from civic311_backbone.store import EventStore
-from civic311_reporting.adapters.importing.boston import read_cases
-from civic311_reporting.application.comparing import compare_boston_classic
+from civic311_reporting.adapters.importing.files import ExportFile
+from civic311_reporting.adapters.importing.mapped import read_cases
+from civic311_reporting.adapters.importing.mapping import load_mapping
+from civic311_reporting.application.comparing import compare_export
 from civic311_reporting.application.importing import import_cases
 from civic311_reporting.domain.comparison import describe
 
 EXPORT = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "boston-311-2011H2.csv.gz"
+
+CLASSIC = load_mapping("boston-classic")
 
 pytestmark = [
     pytest.mark.slow,
@@ -24,15 +28,16 @@ pytestmark = [
 
 async def test_our_verdicts_agree_with_the_citys_flags(pool: asyncpg.Pool, store: EventStore) -> None:
     started = time.perf_counter()
-    result = await import_cases(pool, store, read_cases(EXPORT))
+    result = await import_cases(pool, store, read_cases(ExportFile(EXPORT), CLASSIC))
     imported_in = time.perf_counter() - started
 
-    comparison = await compare_boston_classic(store, EXPORT)
+    comparison = await compare_export(store, ExportFile(EXPORT), CLASSIC)
     print(f"\nimported {result.imported} cases, {result.events} events in {imported_in:.1f}s")
     print(describe(comparison))
 
     assert (result.imported, len(result.rejected)) == (58_251, 0)
-    assert comparison.agreement >= 0.99
+    assert round(100 * comparison.agreement, 2) == 99.73
+    assert comparison.by_reason == {"unflagged": 158}
     assert all(abs(d.delta_pp) <= 0.5 for d in comparison.departments.values())
-    again = await import_cases(pool, store, read_cases(EXPORT))
+    again = await import_cases(pool, store, read_cases(ExportFile(EXPORT), CLASSIC))
     assert (again.imported, again.already_there) == (0, 58_251)

@@ -90,7 +90,10 @@ async def test_rows_become_streams_refused_rows_say_line_column_and_why_and_twic
     assert first.exit_code == 0, first.output
     assert "imported 3 cases (7 events), already there 0, rejected 5" in first.output
     assert "line 5 case S-4: Opened: not a time: 'July 1st' (expected %d/%m/%Y %H:%M)" in first.output
-    assert "line 6 case S-5: Closed: closed 2024-06-30 13:00Z before opened 2024-07-01 14:00Z" in first.output
+    assert (
+        "line 6 case S-5: Closed: closed 2024-06-30 08:00:00-05:00 before opened 2024-07-01 09:00:00-05:00"
+        in first.output
+    )
     assert "line 7 case S-6: Kind: empty" in first.output
     assert "line 8 case S-7: Lat: 91.5 is outside -90..90" in first.output
     assert "line 9 case -: Ticket: empty" in first.output
@@ -161,4 +164,38 @@ async def test_a_mapping_that_is_neither_a_file_nor_shipped_lists_the_shipped_on
     result = await civic311("import", "csv", str(export), "--mapping", "springfeld")
 
     assert result.exit_code == 2
-    assert "no mapping file 'springfeld' (or give one shipped: boston-current, nyc-311)" in result.output
+    assert (
+        "no mapping file 'springfeld' (or give one shipped: boston-classic, boston-current, nyc-311)"
+        in result.output
+    )
+
+
+async def test_quirks_skewed_closes_kept_and_counted_zero_coordinates_missing_and_dry_run_counts_equal(
+    tmp_path: Path,
+    settings: BackboneSettings,
+    pool: asyncpg.Pool,
+    store: EventStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a close 30 s before its open (clock skew), a point at 0,0 and a close a day early
+    export, mapping = write(
+        tmp_path,
+        [
+            ticket("Q-1", Opened="01/07/2024 09:00", Closed="01/07/2024 08:59", State="Done"),
+            ticket("Q-2", Lat="0", Lon="0"),
+            ticket("Q-3", Closed="30/06/2024 09:00", State="Done"),
+        ],
+        MAPPING.replace('closed_statuses = ["Done"]', 'closed_statuses = ["done"]\nclock_skew_seconds = 90'),
+    )
+    point_at(settings, monkeypatch)
+    # When checked (a dry run), then imported
+    checked = await civic311("mapping", "check", str(export), "--mapping", str(mapping))
+    imported = await civic311("import", "csv", str(export), "--mapping", str(mapping))
+    # Then the dry run's counts are the import's, the skewed close is kept at the open, 0,0 is no place
+    assert "would import 2 cases, refuse 1; 1 with a close a little before the open (kept)" in checked.output
+    assert "imported 2 cases" in imported.output and "rejected 1" in imported.output
+    assert "(clock skew, kept and closed at the open): 1" in imported.output
+    states = await replayed(store, 2)
+    skewed, nowhere = states["request-springfield-Q-1"], states["request-springfield-Q-2"]
+    assert skewed.closed_at == skewed.created_at
+    assert (nowhere.lat, nowhere.long) == (None, None)

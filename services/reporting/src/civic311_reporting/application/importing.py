@@ -24,6 +24,8 @@ class ImportResult:
     imported: int = 0
     already_there: int = 0
     events: int = 0
+    skewed: int = 0
+    """Cases kept with a close a little before their open (set to the open): the mapping's clock skew."""
     rejected: list[Rejection] = field(default_factory=list)
 
 
@@ -72,6 +74,7 @@ async def import_cases(
             if isinstance(row, Rejection):
                 result.rejected.append(row)
                 continue
+            result.skewed += row.skewed
             batch.append(row)
             if len(batch) >= batch_size:
                 await queue.put(batch)

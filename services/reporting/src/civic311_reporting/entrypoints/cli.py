@@ -1,8 +1,9 @@
-"""What the `civic311` command line calls for reporting: replay to an instant, import, compare.
+"""What the `civic311` command line calls for reporting: replay to an instant, import, check, compare.
 
 Each function builds its own pool from the settings and closes it; the command line only parses
 arguments, draws progress and prints what comes back. Long runs tell an optional `progress` callback
-how far they have got, so that the command line can draw a bar and nothing here knows how.
+how far they have got, so that the command line can draw a bar and nothing here knows how. Every
+command reads its file through one column mapping (adapters/importing/mapping.py).
 """
 
 from __future__ import annotations
@@ -19,14 +20,17 @@ import asyncpg
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
 from civic311_reporting.adapters.counting import count_events
+from civic311_reporting.adapters.differences import write_differences
 from civic311_reporting.adapters.formats import Format, render
-from civic311_reporting.adapters.importing import boston, mapped
+from civic311_reporting.adapters.importing import mapped
 from civic311_reporting.adapters.importing.cases import ImportedCase, Rejection
 from civic311_reporting.adapters.importing.files import ExportFile
 from civic311_reporting.adapters.importing.mapping import ColumnMapping
+from civic311_reporting.application.checking import CheckResult, check_export
+from civic311_reporting.application.comparing import compare_states
 from civic311_reporting.application.importing import ImportResult, import_cases
 from civic311_reporting.application.replay import replay_states
-from civic311_reporting.domain.comparison import compare, describe
+from civic311_reporting.domain.comparison import Comparison, describe
 from civic311_reporting.domain.profile import DEFAULT_PROFILE, ReportProfile
 from civic311_reporting.domain.report import sla_report
 from civic311_reporting.domain.requests import RequestState
@@ -80,9 +84,9 @@ def report(
     profile: ReportProfile = DEFAULT_PROFILE,
     progress: Progress | None = None,
 ) -> str:
-    """`civic311 report --as-of ... --format table|csv|json`. A naive `as_of` is read as UTC."""
+    """`civic311 report --as-of ... --format table|csv|json`. `as_of` must carry its zone."""
     if as_of is not None and as_of.tzinfo is None:
-        as_of = as_of.replace(tzinfo=UTC)
+        raise ValueError("as_of must be timezone-aware (the command line reads it in the city's zone)")
     instant = as_of or datetime.now(UTC)
 
     async def run() -> str:
@@ -93,6 +97,14 @@ def report(
     return asyncio.run(run())
 
 
+def _reading(export: ExportFile, progress: Progress | None, task: str) -> Callable[[], None]:
+    def tell() -> None:
+        if progress is not None:
+            progress(Step(task, export.position, export.size, "bytes"))
+
+    return tell
+
+
 def _import(
     settings: BackboneSettings,
     export: ExportFile,
@@ -100,32 +112,21 @@ def _import(
     progress: Progress | None,
 ) -> ImportResult:
     """Rows of the export into the store; `progress` hears how much of the file has been read."""
-
-    def tell(_: ImportResult) -> None:
-        if progress is not None:
-            progress(Step("import", export.position, export.size, "bytes"))
+    tell = _reading(export, progress, "import")
 
     async def run() -> ImportResult:
         async with _connected(settings) as (pool, store):
-            result = await import_cases(pool, store, rows, progress=tell)
-        tell(result)
+            result = await import_cases(pool, store, rows, progress=lambda _: tell())
+        tell()
         return result
 
     return asyncio.run(run())
 
 
-def import_boston(
-    settings: BackboneSettings, export: Path, *, progress: Progress | None = None
-) -> ImportResult:
-    """`civic311 import boston-classic FILE`: rejected rows are in the result, with reasons."""
-    file = ExportFile(export)
-    return _import(settings, file, boston.read_cases(file), progress)
-
-
 def import_mapped(
     settings: BackboneSettings, export: Path, mapping: ColumnMapping, *, progress: Progress | None = None
 ) -> ImportResult:
-    """`civic311 import csv FILE --mapping M` (and `import boston-current FILE`).
+    """`civic311 import csv FILE --mapping M` (and `import boston-classic|boston-current FILE`).
 
     A mapped column missing from the file raises MappingError before anything is written.
     """
@@ -134,30 +135,29 @@ def import_mapped(
     return _import(settings, file, mapped.read_cases(file, mapping), progress)
 
 
-def _compare(
-    settings: BackboneSettings,
-    flags: Callable[[], dict[str, str]],
-    profile: ReportProfile,
-    differences: int,
-    progress: Progress | None,
-) -> str:
-    async def run() -> str:
+def check(export: Path, mapping: ColumnMapping, *, progress: Progress | None = None) -> CheckResult:
+    """`civic311 mapping check FILE --mapping M`: the import's counts, nothing written."""
+    file = ExportFile(export)
+    tell = _reading(file, progress, "check")
+    result = check_export(file, mapping, progress=tell)
+    tell()
+    return result
+
+
+def comparison(
+    settings: BackboneSettings, export: Path, mapping: ColumnMapping, *, progress: Progress | None = None
+) -> Comparison:
+    """Our verdicts beside the flags of the column the mapping names (columns.on_time_flag)."""
+    file = ExportFile(export)
+    if mapping.columns.on_time_flag is None:
+        mapped.city_cases(file, mapping)  # raises the MappingError naming the key
+    mapping.check_header(file.header(), export.name)
+
+    async def run() -> dict[str, RequestState]:
         async with _connected(settings) as (pool, store):
-            states = await _replay(pool, store, None, progress)
-        return describe(
-            compare(states, flags(), as_of=datetime.now(UTC), profile=profile), differences=differences
-        )
+            return await _replay(pool, store, None, progress)
 
-    return asyncio.run(run())
-
-
-def compare_boston(
-    settings: BackboneSettings, export: Path, *, differences: int = 20, progress: Progress | None = None
-) -> str:
-    """`civic311 compare boston-classic FILE`: our verdicts beside the city's, as text."""
-    return _compare(
-        settings, lambda: boston.city_flags(export), boston.BOSTON_CLASSIC_PROFILE, differences, progress
-    )
+    return compare_states(asyncio.run(run()), file, mapping)
 
 
 def compare_mapped(
@@ -165,10 +165,14 @@ def compare_mapped(
     export: Path,
     mapping: ColumnMapping,
     *,
-    differences: int = 20,
+    differences: int | None = 20,
+    out: Path | None = None,
     progress: Progress | None = None,
 ) -> str:
-    """`civic311 compare boston-current FILE` (or any mapping naming the city's on-time flag column)."""
-    file = ExportFile(export)
-    flags = mapped.city_flags(file, mapping)  # a mapping without a flag column fails before the replay
-    return _compare(settings, lambda: flags, mapping.profile or DEFAULT_PROFILE, differences, progress)
+    """`civic311 compare csv FILE --mapping M`, as text; every difference into `out` (CSV) if given."""
+    found = comparison(settings, export, mapping, progress=progress)
+    text = describe(found, differences=differences)
+    if out is not None:
+        written = write_differences(found, out)
+        text += f"\nwrote {written} differences to {out}"
+    return text

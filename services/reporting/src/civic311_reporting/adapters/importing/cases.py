@@ -17,6 +17,8 @@ class ImportedCase:
 
     stream_id: str
     events: tuple[NewEvent, ...]
+    skewed: bool = False
+    """Closed a little before it opened (the city's clocks disagreeing): kept, closed at its open."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,9 @@ The mappings this project ships (`adapters/importing/mappings/*.toml`) are also 
 
 from __future__ import annotations
 
+import re
 import tomllib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -68,36 +69,102 @@ class ColumnMapping(BaseModel):
     )
     resolutions: dict[str, Resolution] = Field(
         default_factory=dict,
-        description="Text found in the resolution column (any case) -> resolution; the first match wins.",
+        description="A pattern (a regular expression, any case) found anywhere in the resolution column "
+        "-> resolution; the first match wins, so several wordings may name one outcome.",
     )
     default_resolution: Resolution = "resolved"
     closed_statuses: list[str] | None = Field(
-        default=None, description="If given, a case is closed only when its status is one of these."
+        default=None,
+        description="If given, a case is closed only when its status is one of these (any case).",
     )
-    on_time_flags: list[str] = Field(default=["ONTIME"], description="Flag values that mean on time.")
+    on_time_flags: list[str] = Field(
+        default=["ONTIME"], description="Flag values that mean on time (any case)."
+    )
+    clock_skew_seconds: float = Field(
+        default=60,
+        ge=0,
+        description="A close at most this many seconds before the open is the city's clocks disagreeing: "
+        "the case is kept with its close set to its open, and counted. A close earlier still is refused.",
+    )
+    missing_values: list[str] = Field(
+        default=[],
+        description="Cell values that mean 'no value' in any column (an empty cell always does), "
+        "e.g. NULL, N/A, 0.",
+    )
+    missing_times: list[str] = Field(
+        default=[], description="Sentinel times that mean 'no time', e.g. 1900-01-01 00:00:00."
+    )
+    zero_coordinates_missing: bool = Field(
+        default=True, description="A point at 0,0 (in the Atlantic) means no place was given."
+    )
+    column_time_zones: dict[str, str] = Field(
+        default_factory=dict,
+        description="Column -> zone, for columns whose written offset is wrong: the wall clock written "
+        "is read in this zone and the offset ignored.",
+    )
     profile: ReportProfile | None = Field(default=None, description="The city's conventions, for compare.")
 
     @field_validator("time_zone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
+        return _zone_name(value)
+
+    @field_validator("column_time_zones")
+    @classmethod
+    def _known_zones(cls, value: dict[str, str]) -> dict[str, str]:
+        return {column: _zone_name(zone) for column, zone in value.items()}
+
+    @field_validator("resolutions")
+    @classmethod
+    def _patterns(cls, value: dict[str, Resolution]) -> dict[str, Resolution]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"pattern {pattern!r} is not a regular expression: {error}") from None
         return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def clock_skew(self) -> timedelta:
+        return timedelta(seconds=self.clock_skew_seconds)
+
+    def resolution_of(self, text: str) -> Resolution:
+        return next(
+            (r for pattern, r in self.resolutions.items() if re.search(pattern, text, re.IGNORECASE)),
+            self.default_resolution,
+        )
+
+    def closes(self, status: str) -> bool:
+        """Whether a case with this status is closed (any status, if the mapping names none)."""
+        if self.closed_statuses is None:
+            return True
+        return status.casefold() in {s.casefold() for s in self.closed_statuses}
+
+    def flags_on_time(self, flag: str) -> bool:
+        return flag.casefold() in {f.casefold() for f in self.on_time_flags}
+
+    def is_missing(self, text: str) -> bool:
+        return not text or text in self.missing_values
 
     @property
     def streams(self) -> str:
         return self.stream_prefix if self.stream_prefix is not None else f"request-{self.name}-"
 
-    def parse_time(self, text: str) -> datetime:
-        """A time of the export as a UTC instant; a time without a zone is in `time_zone`."""
+    def parse_time(self, text: str, column: str | None = None) -> datetime:
+        """A time of the export as a UTC instant; a time without a zone is in `time_zone`, and one in a
+        column of `column_time_zones` is read as a wall clock of that zone whatever offset it carries."""
         if self.time_format == "iso":
             value = datetime.fromisoformat(text)
         else:
             value = datetime.strptime(text, self.time_format)
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=ZoneInfo(self.time_zone))
+        if column is not None and column in self.column_time_zones:
+            value = value.replace(tzinfo=ZoneInfo(self.column_time_zones[column]))
+        elif value.tzinfo is None:
+            value = value.replace(tzinfo=self.zone)
         return value.astimezone(UTC)
 
     def check_header(self, header: list[str], source: str) -> None:
@@ -107,6 +174,14 @@ class ColumnMapping(BaseModel):
                 raise MappingError(
                     f"columns.{key}: no column {column!r} in {source} (its columns: {', '.join(header)})"
                 )
+
+
+def _zone_name(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r}") from None
+    return value
 
 
 def shipped_mappings() -> list[str]:
