@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from civic311_backbone.embedded.ports import LOOPBACK
+from civic311_backbone.embedded.ports import LOOPBACK, free_port
 
 READY_PATH = "/health/ready"
 
@@ -47,6 +48,7 @@ SERVICES: tuple[Service, ...] = (
     Service("routing", "civic311_routing"),
     Service("dedup", "civic311_dedup"),
     Service("notifier", "civic311_notifier"),
+    Service("mail", "civic311.launcher.mail_sink", links=(Link("mail sink (e-mails sent)", "/"),)),
     Service(
         "reporting",
         "civic311_reporting",
@@ -81,6 +83,7 @@ def child_specs(
     base.setdefault("PYTHONUNBUFFERED", "1")
     if sys.stdout.isatty():  # children write to a pipe, and would choose JSON logs
         base.setdefault("LOG_FORMAT", "console")
+    wired = _wired_together(services, ports, base)
     return [
         ChildSpec(
             name=service.name,
@@ -88,6 +91,7 @@ def child_specs(
             http_port=ports[service.name],
             env={
                 **dict(service.default_env),
+                **wired.get(service.name, {}),
                 **base,
                 **backbone_env,
                 "HTTP_PORT": str(ports[service.name]),
@@ -96,3 +100,31 @@ def child_specs(
         )
         for service in services
     ]
+
+
+def _wired_together(
+    services: tuple[Service, ...], ports: Mapping[str, int], environ: Mapping[str, str]
+) -> dict[str, dict[str, str]]:
+    """What the services need of each other on one machine (the environment overrides any of it):
+    the notifier sends to the local mail sink and links to the gateway and itself; the resident links'
+    key is made for this run, shared by the notifier and the gateway, unless one is set."""
+    names = {service.name for service in services}
+    wired: dict[str, dict[str, str]] = {}
+    link_secret = environ.get("RESIDENT_LINK_SECRET") or secrets.token_urlsafe(32)
+    if "notifier" in names:
+        notifier = {
+            "RESIDENT_LINK_SECRET": link_secret,
+            "NOTIFIER_ADMIN_TOKEN": secrets.token_urlsafe(24),
+            "MAIL_FROM": "civic311 <no-reply@civic311.localhost>",
+            "NOTIFIER_PUBLIC_URL": f"http://{LOOPBACK}:{ports['notifier']}",
+        }
+        if "intake" in names:
+            notifier["GATEWAY_PUBLIC_URL"] = f"http://{LOOPBACK}:{ports['intake']}"
+        if "mail" in names:
+            smtp_port = free_port(host=LOOPBACK, avoid=ports.values())
+            wired["mail"] = {"SMTP_SINK_PORT": str(smtp_port)}
+            notifier |= {"SMTP_HOST": LOOPBACK, "SMTP_PORT": str(smtp_port)}
+        wired["notifier"] = notifier
+    if "intake" in names:
+        wired["intake"] = {"RESIDENT_LINK_SECRET": link_secret}
+    return wired
