@@ -21,7 +21,7 @@ from bench.services import start_service, wait_ready
 from bench.wrk import WrkRun, form_post_script, run_wrk
 from civic311_backbone.service.runner import migrate_service
 from civic311_backbone.settings import BackboneSettings
-from civic311_intake.access import issue_api_key
+from civic311_intake.adapters.access import issue_api_key
 from civic311_intake.wiring import SERVICE as INTAKE
 
 SECONDS = int(os.environ.get("BENCH_INTAKE_SECONDS", "20"))

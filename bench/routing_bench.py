@@ -54,7 +54,7 @@ from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.testing.servers import nats_url, postgres_url
 from civic311_city import load_city
 from civic311_city.catalogue import RequestType
-from civic311_intake.access import issue_api_key
+from civic311_intake.adapters.access import issue_api_key
 from civic311_intake.wiring import SERVICE as INTAKE
 from civic311_routing.settings import RoutingSettings
 from civic311_routing.wiring import build_router

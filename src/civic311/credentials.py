@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from civic311.analyst import backbone_settings
-from civic311_intake import admin
-from civic311_intake.access import AccountExists
+from civic311_intake.adapters.access import AccountExists
+from civic311_intake.entrypoints import admin
 
 api_keys = typer.Typer(help="Open311 api keys for apps that file requests.", no_args_is_help=True)
 staff = typer.Typer(help="Staff desk accounts.", no_args_is_help=True)

@@ -20,7 +20,7 @@ from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.factories import RESIDENT
 from civic311_backbone.testing.plugin import settings_env
-from civic311_intake.access import add_staff_account
+from civic311_intake.adapters.access import add_staff_account
 from civic311_intake.domain.staff.members import Role
 from civic311_intake.wiring import SERVICE as INTAKE
 from tests.support.processes import ServiceProcess

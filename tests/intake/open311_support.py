@@ -20,7 +20,7 @@ from civic311_backbone.service.runner import migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
 from civic311_backbone.testing.plugin import settings_env
-from civic311_intake.access import issue_api_key
+from civic311_intake.adapters.access import issue_api_key
 from civic311_intake.wiring import SERVICE as INTAKE
 from tests.support.processes import ServiceProcess
 from tests.support.waiting import eventually

@@ -8,7 +8,7 @@ import asyncpg
 import pytest
 
 from civic311_backbone.service.runner import migrate_service
-from civic311_intake.access import (
+from civic311_intake.adapters.access import (
     AccountExists,
     ApiKeys,
     StaffAccounts,

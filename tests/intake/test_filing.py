@@ -11,7 +11,7 @@ from civic311_backbone.contracts import Location, RequestCreated, from_record
 from civic311_backbone.contracts.tracking import new_tracking_number
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.factories import RESIDENT
-from civic311_intake.filing import NoFreeTrackingNumber, file_request, filing_event_id
+from civic311_intake.application.filing import NoFreeTrackingNumber, file_request, filing_event_id
 
 
 def pothole(tracking_number: str) -> RequestCreated:

@@ -10,11 +10,11 @@ import pytest
 
 from civic311_backbone.contracts import Location
 from civic311_city.loading import load_catalogue
-from civic311_intake.channels.mail_text import message_text
 from civic311_intake.domain.messages.answers import read_answer
 from civic311_intake.domain.messages.conversation import Answer, Ask, Conversation, Ready, advance
 from civic311_intake.domain.messages.parsing import command_in, guess_language, read_message, recognise_type
 from civic311_intake.domain.messages.places import find_place
+from civic311_intake.entrypoints.channels.mail_text import message_text
 
 CATALOGUE = load_catalogue()
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("America/New_York"))

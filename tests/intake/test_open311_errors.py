@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from civic311_intake.access import issue_api_key, revoke_api_key
+from civic311_intake.adapters.access import issue_api_key, revoke_api_key
 from tests.intake.open311_support import Open311Gateway, event_count, open311_gateway, pothole, xml_of
 
 JURISDICTION = "city.example.org"
@@ -187,7 +187,7 @@ async def test_a_format_other_than_json_or_xml_is_404(open311: Open311Gateway) -
     answers = [
         await open311.post("csv", **pothole()),
         await open311.client.get("/requests.csv"),
-        await open311.client.get("/tokens/7KQ-4MX2B.html"),
+        await open311.client.get("/tokens/7KQ-4MX28.html"),
     ]
 
     for response in answers:

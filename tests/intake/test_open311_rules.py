@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from civic311_backbone.contracts.tracking import new_tracking_number
 from civic311_city.loading import load_catalogue
-from civic311_intake.domain.open311.form import read_open311_form
 from civic311_intake.domain.open311.search import Criteria, Filters, criteria
 from civic311_intake.domain.submission import FieldProblem
+from civic311_intake.entrypoints.api.open311.mapping.form import read_open311_form
 
 CATALOGUE = load_catalogue()
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

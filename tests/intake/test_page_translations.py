@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from civic311_city.loading import load_catalogue
-from civic311_intake.web import Translator
-from civic311_intake.web.i18n import message_keys
+from civic311_intake.entrypoints.web import Translator
+from civic311_intake.entrypoints.web.i18n import message_keys
 
 BOSTON = ZoneInfo("America/New_York")
 
@@ -20,9 +20,10 @@ def test_every_message_has_its_spanish_and_spanish_has_no_message_english_lacks(
 
 
 def test_every_public_type_its_group_questions_and_answers_read_in_spanish() -> None:
-    t = Translator("es", BOSTON)
+    catalogue = load_catalogue()
+    t = Translator("es", BOSTON, catalogue.wording("es"))
     untranslated = []
-    for request_type in load_catalogue().public():
+    for request_type in catalogue.public():
         texts = [
             (request_type.name, t.service_name(request_type)),
             (request_type.group, t.group(request_type.group)),

@@ -27,7 +27,7 @@ from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.plugin import settings_env
 from civic311_city.loading import load_catalogue
-from civic311_intake.channels.inbound import InboundMessage, TextIntake, receive
+from civic311_intake.application.text_intake import InboundMessage, TextIntake, receive
 from civic311_intake.wiring import SERVICE as INTAKE
 from tests.intake.text_channel_support import TRACKING_NUMBER, filed, requests_filed
 from tests.support.processes import ServiceProcess

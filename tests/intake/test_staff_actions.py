@@ -23,7 +23,7 @@ from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, NewEvent, RecordedEvent, notify_channel
 from civic311_backbone.testing.factories import RESIDENT, STAFF
 from civic311_city.loading import load_catalogue
-from civic311_intake.desk.actions import Desk, StaleRequest, change_request
+from civic311_intake.application.desk import Desk, StaleRequest, change_request
 from civic311_intake.domain.staff.commands import Close
 from civic311_intake.domain.staff.members import StaffMember
 from tests.intake.desk_support import PARKS, PUBLIC_WORKS, RunningDesk, running_desk

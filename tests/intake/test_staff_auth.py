@@ -10,7 +10,7 @@ import pytest
 
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
-from civic311_intake.access import add_staff_account
+from civic311_intake.adapters.access import add_staff_account
 from tests.intake.desk_support import PASSWORD, PUBLIC_WORKS, RunningDesk, running_desk
 
 

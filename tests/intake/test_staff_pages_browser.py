@@ -15,7 +15,7 @@ from playwright.async_api import Browser, Page, expect
 from civic311_backbone.contracts import utc_now
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
-from civic311_intake.access import add_staff_account
+from civic311_intake.adapters.access import add_staff_account
 from civic311_intake.domain.staff.members import Role
 from tests.intake.desk_support import PARKS, PASSWORD, PUBLIC_WORKS, RunningDesk, running_desk
 from tests.support.browser import screenshot_path

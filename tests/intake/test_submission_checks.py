@@ -77,8 +77,8 @@ def test_a_complete_submission_has_no_problems_and_becomes_the_event() -> None:
         description="By the bus stop",
     )
     assert check_submission(CATALOGUE, submission) == []
-    event = request_created(CATALOGUE, submission, "7KQ4MX2B")
-    assert event.tracking_number == "7KQ4MX2B"
+    event = request_created(CATALOGUE, submission, "7KQ4MX28")
+    assert event.tracking_number == "7KQ4MX28"
     assert event.attributes == {"SIZE": "small", "HAZARDS": ["glass", "water"], "DEPTH_CM": "12.5"}
     assert (event.location.lat, event.location.long) == (42.36, -71.06)
 

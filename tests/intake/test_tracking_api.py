@@ -21,7 +21,7 @@ from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.factories import RESIDENT, STAFF
 from civic311_backbone.testing.plugin import settings_env
-from civic311_intake.filing import file_request
+from civic311_intake.application.filing import file_request
 from tests.support.processes import ServiceProcess
 
 EMAIL = "maria.lopez@example.org"

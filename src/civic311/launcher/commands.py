@@ -18,7 +18,7 @@ from civic311.launcher.processes import SERVICES, ChildSpec, Service, child_spec
 from civic311.launcher.supervisor import SOURCE, Supervisor
 from civic311_backbone.embedded import EmbeddedServerError, assign_ports
 from civic311_backbone.settings import BackboneSettings
-from civic311_intake.admin import demo_credentials
+from civic311_intake.entrypoints.admin import demo_credentials
 
 DEMO_CREDENTIALS = "demo-credentials.json"
 

@@ -11,7 +11,7 @@ from civic311_city import CitySettings
 class IntakeSettings(ServiceSettings, CitySettings):
     """Everything the intake process reads from its environment."""
 
-    # Open311 GeoReport v2 (civic311_intake.api.open311).
+    # Open311 GeoReport v2 (civic311_intake.entrypoints.api.open311).
     open311_jurisdiction_id: str | None = Field(
         default=None,
         max_length=100,
@@ -35,7 +35,8 @@ class IntakeSettings(ServiceSettings, CitySettings):
         description="POSTs one client address may send in a moving minute before 429; 0: no limit.",
     )
 
-    # SMS and e-mail in (civic311_intake.channels). No secret has a default: unset means that channel is off.
+    # SMS and e-mail in (civic311_intake.entrypoints.channels). No secret has a default: unset means that
+    # channel is off.
     sms_webhook_token: SecretStr | None = Field(
         default=None,
         description="The SMS provider's auth token (Twilio: the account's), that signs each webhook POST; "

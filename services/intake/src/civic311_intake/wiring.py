@@ -6,11 +6,12 @@ from fastapi import FastAPI
 
 from civic311_backbone.service.runner import Resources, Service, Wiring
 from civic311_city import City, load_city
-from civic311_intake import channels, desk, pages, web
-from civic311_intake.access import ApiKeys, StaffAccounts
-from civic311_intake.api import open311, tracking
-from civic311_intake.api.protection import protect
-from civic311_intake.index import request_indexer
+from civic311_intake.adapters.access import ApiKeys, StaffAccounts
+from civic311_intake.adapters.schema import MIGRATIONS, SERVICE_NAME
+from civic311_intake.entrypoints import channels, desk, pages, web
+from civic311_intake.entrypoints.api import open311, tracking
+from civic311_intake.entrypoints.api.protection import protect
+from civic311_intake.entrypoints.indexer import request_indexer
 from civic311_intake.settings import IntakeSettings
 
 
@@ -25,7 +26,9 @@ def create_app(resources: Resources[IntakeSettings], settings: IntakeSettings, c
     protect(app, max_body_bytes=settings.max_body_bytes, posts_per_minute=settings.posts_per_minute)
     app.include_router(tracking.router)
     open311.install(app, city.catalogue, settings.catalogue_path)
-    web.install(app, city_name=settings.city_name, time_zone=settings.city_time_zone)  # the pages' layer
+    web.install(  # the pages' layer
+        app, city_name=settings.city_name, time_zone=settings.city_time_zone, catalogue=city.catalogue
+    )
     pages.install(app)  # the resident pages
     desk.install(app, resources.store, city.catalogue)  # the staff desk: API and pages
     return app
@@ -42,4 +45,4 @@ async def wire(resources: Resources[IntakeSettings]) -> Wiring:
     )
 
 
-SERVICE = Service(name="intake", settings=IntakeSettings, wire=wire, migrations="civic311_intake.migrations")
+SERVICE = Service(name=SERVICE_NAME, settings=IntakeSettings, wire=wire, migrations=MIGRATIONS)

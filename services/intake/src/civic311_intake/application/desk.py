@@ -15,6 +15,7 @@ from civic311_backbone.contracts import Actor, Payload, from_record, new_event, 
 from civic311_backbone.contracts.tracking import InvalidTrackingNumber, parse_tracking_number, stream_id_for
 from civic311_backbone.store import EventStore, WrongExpectedVersion
 from civic311_city.catalogue import Catalogue
+from civic311_intake.application.filing import FiledRequest, file_submission
 from civic311_intake.domain.staff.commands import (
     BadCommand,
     Change,
@@ -28,7 +29,6 @@ from civic311_intake.domain.staff.commands import (
 from civic311_intake.domain.staff.members import StaffMember
 from civic311_intake.domain.staff.view import StaffRequest, staff_view
 from civic311_intake.domain.submission import Submission
-from civic311_intake.filing import FiledRequest, file_submission
 
 
 class NoSuchRequest(LookupError):

@@ -9,9 +9,9 @@ import asyncpg
 from pydantic import BaseModel, ConfigDict
 
 from civic311_city.catalogue import Catalogue
+from civic311_intake.adapters.request_index import IndexedRequest, RequestSearch, search_requests
 from civic311_intake.domain.staff.commands import BadCommand, NotAllowed
 from civic311_intake.domain.staff.members import StaffMember
-from civic311_intake.index import IndexedRequest, RequestSearch, search_requests
 
 MAX_QUEUE = 500
 _SCANNED = 2000

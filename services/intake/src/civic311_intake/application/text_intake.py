@@ -19,12 +19,12 @@ import structlog
 from civic311_backbone.contracts import Actor, Contact
 from civic311_backbone.store import EventStore
 from civic311_city.catalogue import Catalogue
-from civic311_intake.channels import conversation_store as db
-from civic311_intake.channels.conversation_store import StoredReply
+from civic311_intake.adapters import conversation_store as db
+from civic311_intake.adapters.conversation_store import StoredReply
+from civic311_intake.application.filing import file_request
 from civic311_intake.domain.messages.conversation import Answer, Ask, Ready, Report, advance
 from civic311_intake.domain.messages.replies import answer_text, ask_text, filed_text, subject
 from civic311_intake.domain.submission import Submission, check_submission, request_created
-from civic311_intake.filing import file_request
 
 log = structlog.get_logger(__name__)
 

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import asyncpg
 
-from civic311_backbone.service.runner import migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import create_pool
-from civic311_intake.access import add_staff_account, issue_api_key, revoke_api_key
+from civic311_intake.adapters.access import add_staff_account, issue_api_key, revoke_api_key
+from civic311_intake.adapters.schema import apply_migrations
 from civic311_intake.domain.staff.members import Role, StaffMember
-from civic311_intake.wiring import SERVICE as INTAKE
 
 DEMO_USERNAME = "demo-supervisor"
 
@@ -30,7 +29,7 @@ async def _intake_pool(settings: BackboneSettings) -> AsyncIterator[asyncpg.Pool
     pool = await create_pool(settings, application_name="civic311-admin")
     try:
         async with pool.acquire() as conn:
-            await migrate_service(conn, INTAKE)
+            await apply_migrations(conn)
         yield pool
     finally:
         await pool.close()

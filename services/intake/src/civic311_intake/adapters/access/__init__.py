@@ -1,7 +1,7 @@
 """Credentials: Open311 api keys and staff accounts with their sessions. No secret is ever stored."""
 
-from civic311_intake.access.api_keys import ApiKeys, issue_api_key, revoke_api_key
-from civic311_intake.access.staff_accounts import (
+from civic311_intake.adapters.access.api_keys import ApiKeys, issue_api_key, revoke_api_key
+from civic311_intake.adapters.access.staff_accounts import (
     AccountExists,
     StaffAccounts,
     add_staff_account,

@@ -1,1 +1,3 @@
-"""Open311 GeoReport v2 in the city's terms: the public view of the catalogue, the POSTed form, requests and search."""
+"""Open311 GeoReport v2's rules in the city's terms: which types a public client sees, what a search means.
+
+How these are written on the wire is the API's (civic311_intake.entrypoints.api.open311.mapping)."""

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 
 from civic311_backbone.store import EventStore
 from civic311_city.catalogue import Catalogue
-from civic311_intake.access import ApiKeys, StaffAccounts
+from civic311_intake.adapters.access import ApiKeys, StaffAccounts
 from civic311_intake.settings import IntakeSettings
 
 

@@ -6,8 +6,8 @@ from fastapi import APIRouter, HTTPException
 
 from civic311_backbone.contracts import from_record
 from civic311_backbone.contracts.tracking import InvalidTrackingNumber, parse_tracking_number, stream_id_for
-from civic311_intake.api.dependencies import Store
 from civic311_intake.domain.public_view import PublicRequest, public_view
+from civic311_intake.entrypoints.api.dependencies import Store
 
 router = APIRouter(prefix="/api/requests", tags=["tracking"])
 

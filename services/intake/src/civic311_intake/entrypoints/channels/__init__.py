@@ -17,10 +17,10 @@ from fastapi import FastAPI
 from civic311_backbone.service.health import ReadinessCheck
 from civic311_backbone.service.runner import BackgroundTask, Resources
 from civic311_city.catalogue import Catalogue
-from civic311_intake.channels import sms
-from civic311_intake.channels.email_in import MailIn, SmtpListener
-from civic311_intake.channels.inbound import TextIntake
-from civic311_intake.channels.mail_out import OutgoingMail
+from civic311_intake.adapters.mail_out import OutgoingMail
+from civic311_intake.application.text_intake import TextIntake
+from civic311_intake.entrypoints.channels import sms
+from civic311_intake.entrypoints.channels.email_in import MailIn, SmtpListener
 from civic311_intake.settings import IntakeSettings
 
 

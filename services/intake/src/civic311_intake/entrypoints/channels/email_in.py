@@ -19,10 +19,10 @@ from email.utils import parseaddr
 import structlog
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from civic311_intake.channels import conversation_store as db
-from civic311_intake.channels.inbound import InboundMessage, TextIntake, receive
-from civic311_intake.channels.mail_out import OutgoingMail, reply_to, send
-from civic311_intake.channels.mail_text import message_text
+from civic311_intake.adapters import conversation_store as db
+from civic311_intake.adapters.mail_out import OutgoingMail, reply_to, send
+from civic311_intake.application.text_intake import InboundMessage, TextIntake, receive
+from civic311_intake.entrypoints.channels.mail_text import message_text
 
 log = structlog.get_logger(__name__)
 

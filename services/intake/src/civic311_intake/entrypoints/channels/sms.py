@@ -14,13 +14,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import SecretStr
 
-from civic311_intake.channels.inbound import InboundMessage, TextIntake, receive
-from civic311_intake.channels.sms_provider import (
+from civic311_intake.adapters.sms_provider import (
     SIGNATURE_HEADER,
     TWIML_MEDIA_TYPE,
     signature_is_valid,
     twiml_message,
 )
+from civic311_intake.application.text_intake import InboundMessage, TextIntake, receive
 
 MAX_BODY_BYTES = 64 * 1024
 """A text is at most 1,600 characters; the provider's other fields are short."""

@@ -13,9 +13,9 @@ from fastapi.responses import RedirectResponse
 
 from civic311_backbone.store import EventStore
 from civic311_city.catalogue import Catalogue
-from civic311_intake.desk import api, pages, sessions
-from civic311_intake.desk.actions import Desk
-from civic311_intake.desk.auth import SignInRequired, sign_in_url
+from civic311_intake.application.desk import Desk
+from civic311_intake.entrypoints.desk import api, pages, sessions
+from civic311_intake.entrypoints.desk.auth import SignInRequired, sign_in_url
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -12,18 +12,15 @@ from pydantic import BaseModel, Field
 
 from civic311_backbone.contracts import Contact, Cost, utc_now
 from civic311_backbone.contracts.events import Language
-from civic311_intake.api.dependencies import Pool
-from civic311_intake.desk.actions import (
+from civic311_intake.application.desk import (
     NoSuchRequest,
     StaleRequest,
     change_request,
     file_for_caller,
     view_request,
 )
-from civic311_intake.desk.auth import ApiSession
-from civic311_intake.desk.bodies import ANSWERS, Body
-from civic311_intake.desk.dependencies import DeskDep
-from civic311_intake.desk.queue import MAX_QUEUE, Queue, QueueFilter, department_queue
+from civic311_intake.application.filing import SubmissionRejected
+from civic311_intake.application.queue import MAX_QUEUE, Queue, QueueFilter, department_queue
 from civic311_intake.domain.staff.commands import (
     Acknowledge,
     BadCommand,
@@ -39,7 +36,10 @@ from civic311_intake.domain.staff.commands import (
 )
 from civic311_intake.domain.staff.view import StaffRequest
 from civic311_intake.domain.submission import Submission
-from civic311_intake.filing import SubmissionRejected
+from civic311_intake.entrypoints.api.dependencies import Pool
+from civic311_intake.entrypoints.desk.auth import ApiSession
+from civic311_intake.entrypoints.desk.bodies import ANSWERS, Body
+from civic311_intake.entrypoints.desk.dependencies import DeskDep
 
 router = APIRouter(prefix="/api/staff", tags=["staff desk"])
 Note = Annotated[str | None, Field(default=None, max_length=4000)]

@@ -14,8 +14,8 @@ from urllib.parse import quote
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from civic311_intake.api.dependencies import StaffAccountsDep
 from civic311_intake.domain.staff.members import StaffMember
+from civic311_intake.entrypoints.api.dependencies import StaffAccountsDep
 
 SESSION_COOKIE = "civic311_staff"
 SIGN_IN_PATH = "/staff/sign-in"

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from civic311_intake.desk.actions import Desk
+from civic311_intake.application.desk import Desk
 
 
 async def _desk(request: Request) -> Desk:

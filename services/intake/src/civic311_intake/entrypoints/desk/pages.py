@@ -15,8 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from civic311_backbone.contracts import utc_now
-from civic311_intake.api.dependencies import Pool, StaffAccountsDep
-from civic311_intake.desk.actions import (
+from civic311_intake.application.desk import (
     Desk,
     NoSuchRequest,
     StaleRequest,
@@ -24,14 +23,20 @@ from civic311_intake.desk.actions import (
     file_for_caller,
     view_request,
 )
-from civic311_intake.desk.auth import SESSION_COOKIE, SIGN_IN_PATH, PageSession
-from civic311_intake.desk.dependencies import DeskDep
-from civic311_intake.desk.page_forms import ACTIONS, caller_submission, change_of, expected_version
-from civic311_intake.desk.queue import QueueFilter, department_queue
+from civic311_intake.application.filing import SubmissionRejected
+from civic311_intake.application.queue import QueueFilter, department_queue
 from civic311_intake.domain.staff.commands import BadCommand, NotAllowed, NotNow
 from civic311_intake.domain.staff.members import StaffMember
-from civic311_intake.filing import SubmissionRejected
-from civic311_intake.web import Translator, WebDep, require_csrf
+from civic311_intake.entrypoints.api.dependencies import Pool, StaffAccountsDep
+from civic311_intake.entrypoints.desk.auth import SESSION_COOKIE, SIGN_IN_PATH, PageSession
+from civic311_intake.entrypoints.desk.dependencies import DeskDep
+from civic311_intake.entrypoints.desk.page_forms import (
+    ACTIONS,
+    caller_submission,
+    change_of,
+    expected_version,
+)
+from civic311_intake.entrypoints.web import WebDep, require_csrf
 
 router = APIRouter(include_in_schema=False)
 CSRF = [Depends(require_csrf)]
@@ -51,7 +56,7 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """A desk page: in English whatever the browser asks, without the residents' language switch."""
-    english = {"t": Translator("en", web.time_zone), "lang": "en", "languages": (), "member": member}
+    english = {"t": web.translator_in("en"), "lang": "en", "languages": (), "member": member}
     response = web.render(
         request, template, {"problem": None, **english, **(context or {})}, status_code=status_code
     )

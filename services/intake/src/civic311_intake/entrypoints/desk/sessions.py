@@ -7,10 +7,10 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, Response
 from pydantic import BaseModel, Field
 
-from civic311_intake.api.dependencies import StaffAccountsDep
-from civic311_intake.desk.auth import ApiSession
-from civic311_intake.desk.bodies import ANSWERS, Body
 from civic311_intake.domain.staff.members import Role
+from civic311_intake.entrypoints.api.dependencies import StaffAccountsDep
+from civic311_intake.entrypoints.desk.auth import ApiSession
+from civic311_intake.entrypoints.desk.bodies import ANSWERS, Body
 
 router = APIRouter(prefix="/api/staff", tags=["staff desk"])
 

@@ -1,6 +1,6 @@
 """The resident pages: report a problem, get a tracking number, follow the request's timeline.
 
-Server-rendered on the shared web layer (civic311_intake.web), in English and Spanish. GET / (home),
+Server-rendered on the shared web layer (civic311_intake.entrypoints.web), in English and Spanish. GET / (home),
 GET /report (the types by group), GET and POST /report/{service_code} (the form), GET
 /requests/{tracking_number}/filed (the confirmation), GET /track and GET /track/{tracking_number} (the
 timeline). No page shows a resident's contact details: the confirmation and tracking pages are built from
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from civic311_intake.pages import report, track
+from civic311_intake.entrypoints.pages import report, track
 
 TEMPLATES = Path(__file__).parent / "templates"
 

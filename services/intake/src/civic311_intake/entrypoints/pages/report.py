@@ -10,16 +10,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from civic311_backbone.contracts import Actor
 from civic311_city.catalogue import Catalogue, RequestType
-from civic311_intake.api.dependencies import CatalogueDep, Store
-from civic311_intake.filing import file_submission
-from civic311_intake.pages.report_form import (
+from civic311_intake.application.filing import file_submission
+from civic311_intake.entrypoints.api.dependencies import CatalogueDep, Store
+from civic311_intake.entrypoints.pages.report_form import (
     ReportForm,
     attribute_field,
     attribute_id,
     read_form,
     submission_from,
 )
-from civic311_intake.web import WebDep, require_csrf
+from civic311_intake.entrypoints.web import WebDep, require_csrf
 
 router = APIRouter(include_in_schema=False)
 

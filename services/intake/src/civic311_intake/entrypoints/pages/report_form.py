@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 from civic311_backbone.contracts import Contact
 from civic311_city.catalogue import Catalogue, RequestType
 from civic311_intake.domain.submission import FieldProblem, Submission, check_submission
-from civic311_intake.web import LANGUAGES, Translator
+from civic311_intake.entrypoints.web import LANGUAGES, Translator
 
 TEXT_FIELDS = ("address_string", "lat", "long", "description", "media_url")
 CONTACT_FIELDS = ("first_name", "last_name", "email", "phone")

@@ -8,10 +8,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from civic311_backbone.contracts import from_record
 from civic311_backbone.contracts.tracking import InvalidTrackingNumber, parse_tracking_number, stream_id_for
 from civic311_backbone.store import EventStore
-from civic311_intake.api.dependencies import CatalogueDep, Store
 from civic311_intake.domain.public_view import PublicRequest, public_view
-from civic311_intake.pages.timeline import history, stages
-from civic311_intake.web import Translator, WebDep
+from civic311_intake.entrypoints.api.dependencies import CatalogueDep, Store
+from civic311_intake.entrypoints.pages.timeline import history, stages
+from civic311_intake.entrypoints.web import Translator, WebDep
 
 router = APIRouter(include_in_schema=False)
 

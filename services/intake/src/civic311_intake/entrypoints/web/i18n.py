@@ -2,9 +2,9 @@
 
 The messages live in `translations/<lang>.toml`, one table per page or topic; a message is named by its
 dotted path (`report.submit`) and may hold `{placeholders}`. A message missing in Spanish falls back to
-English; one missing in English is a bug, and raises. The catalogue's request types, groups, questions
-and choices are in English in the catalogue itself; their Spanish lives in `es.toml` under `[services.<CODE>]`
-and `[groups]`, and English (the catalogue's own words) is the fallback.
+English; one missing in English is a bug, and raises. The catalogue's own words (request types, groups,
+questions, choices) are the city's: `catalogue.wording(language)` (civic311_city), handed to the
+Translator, says them in the page's language, in the catalogue's words where it has none.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, get_args
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from starlette.requests import Request
 
 from civic311_backbone.contracts.events import Language
+from civic311_city import Wording
 from civic311_city.catalogue import Attribute, RequestType
 
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -30,15 +31,11 @@ LANGUAGE_COOKIE = "civic311_lang"
 LANGUAGE_PARAMETER = "lang"
 
 
-_KEPT_WHOLE = ("services", "groups")
-"""Tables looked up by code or name rather than by a message key."""
-
-
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in table.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict) and name not in _KEPT_WHOLE:
+        if isinstance(value, dict):
             flat.update(_flatten(value, f"{name}."))
         else:
             flat[name] = value
@@ -52,16 +49,21 @@ def _messages(language: Language) -> dict[str, Any]:
 
 
 def message_keys(language: Language) -> frozenset[str]:
-    """The names of a language's messages (not the catalogue's types and groups)."""
-    return frozenset(k for k in _messages(language) if k not in _KEPT_WHOLE)
+    """The names of a language's messages."""
+    return frozenset(_messages(language))
 
 
 @dataclass(frozen=True)
 class Translator:
-    """The messages of one language, for templates (`t("report.submit")`) and Python alike."""
+    """The messages of one language, for templates (`t("report.submit")`) and Python alike.
+
+    `wording` is the catalogue's in the same language (`catalogue.wording(language)`); without one, the
+    request types read in the catalogue's own words.
+    """
 
     language: Language
     time_zone: ZoneInfo
+    wording: Wording = field(default_factory=Wording)
 
     def __call__(self, key: str, /, **values: object) -> str:
         text = _messages(self.language).get(key)
@@ -72,29 +74,20 @@ class Translator:
     def has(self, key: str) -> bool:
         return key in _messages(self.language) or key in _messages(DEFAULT_LANGUAGE)
 
-    def _service(self, code: str) -> dict[str, Any]:
-        services: dict[str, Any] = _messages(self.language).get("services", {})
-        entry: dict[str, Any] = services.get(code, {})
-        return entry
-
     def service_name(self, request_type: RequestType) -> str:
-        return str(self._service(request_type.code).get("name", request_type.name))
+        return self.wording.service_name(request_type)
 
     def service_description(self, request_type: RequestType) -> str:
-        return str(self._service(request_type.code).get("description", request_type.description))
+        return self.wording.service_description(request_type)
 
     def group(self, name: str) -> str:
-        groups: dict[str, str] = _messages(self.language).get("groups", {})
-        return groups.get(name, name)
+        return self.wording.group(name)
 
     def question(self, request_type: RequestType, attribute: Attribute) -> str:
-        entry = self._service(request_type.code).get("attributes", {}).get(attribute.code, {})
-        return str(entry.get("question", attribute.question))
+        return self.wording.question(request_type, attribute)
 
     def choice(self, request_type: RequestType, attribute: Attribute, key: str) -> str:
-        entry = self._service(request_type.code).get("attributes", {}).get(attribute.code, {})
-        names = {v.key: v.name for v in attribute.values} | entry.get("values", {})
-        return str(names.get(key, key))
+        return self.wording.choice(request_type, attribute, key)
 
     def datetime(self, moment: dt.datetime) -> str:
         """A moment as the city's clocks showed it: "Mon, Nov 23, 2026, 9:30 AM" / "lun 23 nov 2026, 9:30 a. m."."""

@@ -14,8 +14,10 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import BaseLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from civic311_intake.web.csrf import CSRF_COOKIE, CSRF_FIELD, CsrfRejected, csrf_token
-from civic311_intake.web.i18n import (
+from civic311_backbone.contracts.events import Language
+from civic311_city.catalogue import Catalogue
+from civic311_intake.entrypoints.web.csrf import CSRF_COOKIE, CSRF_FIELD, CsrfRejected, csrf_token
+from civic311_intake.entrypoints.web.i18n import (
     LANGUAGE_COOKIE,
     LANGUAGE_PARAMETER,
     LANGUAGES,
@@ -43,8 +45,9 @@ class Web:
     its templates are then `desk/queue.html`, and so on.
     """
 
-    def __init__(self, *, city_name: str, time_zone: str) -> None:
+    def __init__(self, *, city_name: str, time_zone: str, catalogue: Catalogue) -> None:
         self.city_name = city_name
+        self.catalogue = catalogue
         self.time_zone = ZoneInfo(time_zone)
         self._loaders: dict[str, BaseLoader] = {"web": FileSystemLoader(WEB / "templates")}
         self.environment = Environment(
@@ -72,7 +75,7 @@ class Web:
         `language_url(code)` and `request`, besides `context`.
         """
         language, just_chosen = chosen_language(request)
-        t = Translator(language, self.time_zone)
+        t = self.translator_in(language)
         html = self.environment.get_template(template).render(
             {
                 "request": request,
@@ -101,7 +104,11 @@ class Web:
         return response
 
     def translator(self, request: Request) -> Translator:
-        return Translator(chosen_language(request)[0], self.time_zone)
+        return self.translator_in(chosen_language(request)[0])
+
+    def translator_in(self, language: Language) -> Translator:
+        """The pages' messages and the catalogue's words, both in `language`."""
+        return Translator(language, self.time_zone, self.catalogue.wording(language))
 
 
 def _hidden_token(request: Request) -> Markup:
@@ -113,7 +120,7 @@ def _with_language(request: Request, code: str) -> str:
     return f"{request.url.path}?{urlencode([*query, (LANGUAGE_PARAMETER, code)])}"
 
 
-def install(app: FastAPI, *, city_name: str, time_zone: str) -> Web:
+def install(app: FastAPI, *, city_name: str, time_zone: str, catalogue: Catalogue) -> Web:
     """Serve the stylesheet and script under /static, answer a failed CSRF check with the 403 page.
 
     Safe to call again (the staff desk and the resident pages both may): the app keeps the first.
@@ -121,7 +128,7 @@ def install(app: FastAPI, *, city_name: str, time_zone: str) -> Web:
     existing = getattr(app.state, "web", None)
     if isinstance(existing, Web):
         return existing
-    web = Web(city_name=city_name, time_zone=time_zone)
+    web = Web(city_name=city_name, time_zone=time_zone, catalogue=catalogue)
     app.state.web = web
     app.mount(STATIC_URL, StaticFiles(directory=WEB / "static"), name="static")
 

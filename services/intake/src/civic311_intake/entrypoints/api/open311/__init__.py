@@ -9,9 +9,9 @@ from fastapi import FastAPI
 
 from civic311_city.catalogue import Catalogue
 from civic311_city.loading import SAMPLE_CATALOGUE
-from civic311_intake.api.open311 import service_requests
-from civic311_intake.api.open311.routes import PREFIX, router
-from civic311_intake.api.open311.state import open311_state_of
+from civic311_intake.entrypoints.api.open311 import service_requests
+from civic311_intake.entrypoints.api.open311.routes import PREFIX, router
+from civic311_intake.entrypoints.api.open311.state import open311_state_of
 from civic311_intake.settings import IntakeSettings
 
 

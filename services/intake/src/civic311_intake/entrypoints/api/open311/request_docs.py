@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from civic311_intake.domain.open311.requests import PostedRequest, ServiceRequest, TokenAnswer
-from civic311_intake.domain.open311.services import Error
 from civic311_intake.domain.submission import MAX_ADDRESS, MAX_ADDRESS_ID, MAX_DESCRIPTION, MAX_MEDIA_URL
+from civic311_intake.entrypoints.api.open311.mapping.requests import (
+    PostedRequest,
+    ServiceRequest,
+    TokenAnswer,
+)
+from civic311_intake.entrypoints.api.open311.mapping.services import Error
 
 _XML: dict[str, Any] = {"text/xml": {}}
 

@@ -8,9 +8,9 @@ from fastapi import Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from civic311_intake.api.open311.xml import to_xml
-from civic311_intake.domain.open311.services import Error
 from civic311_intake.domain.submission import FieldProblem
+from civic311_intake.entrypoints.api.open311.mapping.services import Error
+from civic311_intake.entrypoints.api.open311.xml import to_xml
 
 Format = Literal["json", "xml"]
 """A path's extension: the route declares it, so anything else never reaches a handler (404)."""

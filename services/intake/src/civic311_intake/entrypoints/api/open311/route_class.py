@@ -10,8 +10,14 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-from civic311_intake.api.open311.responses import FORMATS, Refused, error, format_or_json, problems
 from civic311_intake.domain.submission import FieldProblem
+from civic311_intake.entrypoints.api.open311.responses import (
+    FORMATS,
+    Refused,
+    error,
+    format_or_json,
+    problems,
+)
 
 
 class Open311Route(APIRoute):

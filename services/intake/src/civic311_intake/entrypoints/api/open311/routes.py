@@ -6,19 +6,19 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from civic311_intake.api.open311.responses import Format, error, respond
-from civic311_intake.api.open311.route_class import Open311Route
-from civic311_intake.api.open311.state import OnlyOurJurisdiction, Open311
-from civic311_intake.domain.open311.services import (
+from civic311_intake.domain.open311.listing import listed_type
+from civic311_intake.entrypoints.api.open311.mapping.services import (
     Discovery,
     Error,
     Service,
     ServiceDefinition,
     discovery,
-    listed_type,
     service,
     service_definition,
 )
+from civic311_intake.entrypoints.api.open311.responses import Format, error, respond
+from civic311_intake.entrypoints.api.open311.route_class import Open311Route
+from civic311_intake.entrypoints.api.open311.state import OnlyOurJurisdiction, Open311
 
 PREFIX = "/open311/v2"
 router = APIRouter(prefix=PREFIX, tags=["open311"], route_class=Open311Route)

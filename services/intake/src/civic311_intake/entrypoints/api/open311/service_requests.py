@@ -11,20 +11,29 @@ from starlette.exceptions import HTTPException
 from civic311_backbone.contracts import Actor, from_record
 from civic311_backbone.contracts.tracking import InvalidTrackingNumber, parse_tracking_number, stream_id_for
 from civic311_backbone.store import EventStore
-from civic311_intake.access import ApiKeys
-from civic311_intake.api.dependencies import ApiKeysDep, Pool, Store
-from civic311_intake.api.open311 import request_docs as docs
-from civic311_intake.api.open311.responses import Format, error, problems, respond
-from civic311_intake.api.open311.route_class import Open311Route
-from civic311_intake.api.open311.state import OnlyOurJurisdiction, Open311, Open311State, not_served
-from civic311_intake.domain.open311.form import read_open311_form
-from civic311_intake.domain.open311.requests import TokenAnswer, posted_request, service_request
+from civic311_intake.adapters.access import ApiKeys
+from civic311_intake.adapters.request_index import RequestSearch, count_requests, search_requests
+from civic311_intake.application.filing import SubmissionRejected, file_submission, filing_event_id
+from civic311_intake.domain.open311.listing import listed_type
 from civic311_intake.domain.open311.search import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Filters, criteria
-from civic311_intake.domain.open311.services import listed_type
 from civic311_intake.domain.public_view import PublicRequest, public_view
 from civic311_intake.domain.submission import FieldProblem
-from civic311_intake.filing import SubmissionRejected, file_submission, filing_event_id
-from civic311_intake.index import RequestSearch, count_requests, search_requests
+from civic311_intake.entrypoints.api.dependencies import ApiKeysDep, Pool, Store
+from civic311_intake.entrypoints.api.open311 import request_docs as docs
+from civic311_intake.entrypoints.api.open311.mapping.form import read_open311_form
+from civic311_intake.entrypoints.api.open311.mapping.requests import (
+    TokenAnswer,
+    posted_request,
+    service_request,
+)
+from civic311_intake.entrypoints.api.open311.responses import Format, error, problems, respond
+from civic311_intake.entrypoints.api.open311.route_class import Open311Route
+from civic311_intake.entrypoints.api.open311.state import (
+    OnlyOurJurisdiction,
+    Open311,
+    Open311State,
+    not_served,
+)
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=Open311Route)
 

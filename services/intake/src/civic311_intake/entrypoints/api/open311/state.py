@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from civic311_city.catalogue import Catalogue
-from civic311_intake.api.open311.responses import Refused
+from civic311_intake.entrypoints.api.open311.responses import Refused
 from civic311_intake.settings import IntakeSettings
 
 

@@ -1,4 +1,4 @@
-"""Service requests as Open311 GeoReport v2 shows them, made from the public view only.
+"""Service requests as Open311 GeoReport v2 writes them, made from the public view only.
 
 Nothing here can carry personal data: every answer is built from a `PublicRequest`, which never holds
 the reporter's contact, internal notes or costs.
@@ -39,7 +39,7 @@ class ExtendedAttributes(BaseModel):
 class ServiceRequest(BaseModel):
     """One request as GET requests and GET a request answer it."""
 
-    service_request_id: str = Field(description="The tracking number.", examples=["7KQ-4MX2B"])
+    service_request_id: str = Field(description="The tracking number.", examples=["7KQ-4MX28"])
     status: Literal["open", "closed"]
     status_notes: str | None = Field(description="The latest note for the public, if any.")
     service_name: str
@@ -64,7 +64,7 @@ class ServiceRequest(BaseModel):
 class PostedRequest(BaseModel):
     """The answer to POST requests: the tracking number at once, so no token is needed."""
 
-    service_request_id: str = Field(examples=["7KQ-4MX2B"])
+    service_request_id: str = Field(examples=["7KQ-4MX28"])
     service_notice: str | None
     account_id: str | None
 

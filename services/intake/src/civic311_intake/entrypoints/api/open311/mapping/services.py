@@ -1,4 +1,4 @@
-"""The Open311 GeoReport v2 view of the service catalogue: what any client may see of each request type."""
+"""The service catalogue as Open311 GeoReport v2 writes it: discovery, the service list, a definition."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from civic311_city.catalogue import Attribute, Catalogue, Datatype, RequestType
+from civic311_city.catalogue import Attribute, Datatype, RequestType
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = ("text/xml", "application/json")
@@ -77,14 +77,6 @@ class Error(BaseModel):
 
     code: int
     description: str
-
-
-def listed_type(catalogue: Catalogue, service_code: str) -> RequestType | None:
-    """The request type a public client may see under `service_code`; confidential ones do not exist for it."""
-    request_type = catalogue.get(service_code)
-    if request_type is None or request_type.confidential:
-        return None
-    return request_type
 
 
 def service(request_type: RequestType) -> Service:
