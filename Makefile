@@ -3,7 +3,7 @@ PYTHON ?= python3
 UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 
-.PHONY: run test test-fast lint format bench contracts clean help chromium wrk
+.PHONY: run test test-fast lint format bench eval contracts clean help chromium wrk
 
 help:
 	@echo "make run    - the whole system on embedded PostgreSQL and NATS (or DATABASE_URL / NATS_URL)"
@@ -54,6 +54,10 @@ wrk:
 		echo "installing Debian's wrk for the gateway bench"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+# Dedup's quality on generated truth, and its decision speed with a million open requests.
+eval: .venv/.synced
+	$(UV) run --frozen python -m bench.dedup_bench
 
 bench: .venv/.synced wrk
 	$(UV) run --frozen python -m bench

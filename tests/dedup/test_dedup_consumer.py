@@ -132,7 +132,7 @@ async def test_a_flagged_pair_confirmed_is_linked_rejected_stays_open_unlinked_r
 
     async def review(stream: str, decision: str) -> None:
         event = new_event(
-            DuplicateReviewed(original=first_number, decision=decision, reason="same wall"),  # type: ignore[arg-type]
+            DuplicateReviewed(original=first_number, decision=decision, reason="same wall"),
             actor=REVIEWER,
         )
         await store.append(stream, [event], expected_version=None)
