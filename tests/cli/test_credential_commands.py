@@ -11,7 +11,7 @@ from typer.testing import CliRunner, Result
 from civic311.cli import app
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.testing.plugin import settings_env
-from civic311_intake.access import ApiKeys, StaffAccounts
+from civic311_intake.adapters.access import ApiKeys, StaffAccounts
 
 
 @pytest.fixture(autouse=True)
