@@ -14,7 +14,14 @@ from typer.testing import CliRunner
 
 from civic311.cli import app
 from civic311_city.catalogue import SlaTarget
-from civic311_routing.domain.calibration import Case, calibrate, target
+from civic311_routing.domain.calibration import (
+    EARLY,
+    FAR,
+    Case,
+    calibrate,
+    remembering,
+    target,
+)
 from civic311_routing.entrypoints.calibrate import read_policies
 from tests.routing.calendars import BOSTON, city_hall
 
@@ -107,15 +114,40 @@ def test_a_bad_file_is_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_the_remembering_calendar_gives_routing_s_own_due_times() -> None:
+    calendar = city_hall()
+    fast = remembering(calendar)
+    policies = [
+        *POLICIES.values(),
+        SlaTarget(kind="working_days", amount=10, out_of_hours="keep_clock", cutoff="16:30", holidays=False),
+        SlaTarget(kind="calendar_days", amount=14),
+    ]
+    for opened in _opens():
+        for policy in policies:
+            assert target(policy, opened, fast) == target(policy, opened, calendar)
+
+
+def _missed(output: str, reason: str) -> int:
+    return sum(int(n) for n in re.findall(rf"missed (\d+): {re.escape(reason)}$", output, re.MULTILINE))
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not BOSTON_2011.exists(), reason=f"real data not found at {BOSTON_2011}")
 def test_boston_2011_targets_explained_and_check_gives_the_same_figure(tmp_path: Path) -> None:
+    """The issue's bar is 99.5%; Boston's own targets do not allow it. Of the 20 largest types' 38,874
+    targets, 173 lie 1-60 minutes before what any rule of the recorded open gives (the clock started
+    when an agent's form opened, before the case was saved) and about 40 were reset months away: no
+    policy of the open explains those, so the ceiling is below 99.5% whatever the search. The rest of
+    the misses are targets set by hand at other clock times."""
     written = tmp_path / "policies.toml"
     run = ["calibrate", str(BOSTON_2011), "--mapping", "boston-classic"]
     found = CliRunner().invoke(app, [*run, "--policies-out", str(written)])
     checked = CliRunner().invoke(app, [*run, "--check", str(written)])
-    share = re.search(r"^all .* ([\d.]+)%$", found.output, re.MULTILINE)
+    share = re.search(r"^all .* (\d+) +([\d.]+)%$", found.output, re.MULTILINE)
     again = re.search(r"^all .* ([\d.]+)%$", checked.output, re.MULTILINE)
     assert share is not None and again is not None, found.output
-    assert float(share[1]) >= 99.0  # the issue asks 99.5; see the closing note for the ceiling measured
-    assert share[1] == again[1]
+    assert float(share[2]) >= 99.0
+    assert share[2] == again[1]
+    cases, not_a_policy = int(share[1]), _missed(found.output, EARLY) + _missed(found.output, FAR)
+    assert cases == 38874
+    assert not_a_policy >= 200 and (cases - not_a_policy) / cases < 0.995
