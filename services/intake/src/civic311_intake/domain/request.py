@@ -15,7 +15,10 @@ from typing import Any, Literal
 from civic311_backbone.contracts import (
     Assigned,
     Closed,
+    DuplicateFlagged,
+    DuplicateReviewed,
     Envelope,
+    FollowerAdded,
     RequestCreated,
     SlaWarning,
     StatusUpdated,
@@ -23,7 +26,17 @@ from civic311_backbone.contracts import (
     TransferRequested,
 )
 
-Change = Assigned | StatusUpdated | Closed | SlaWarning | TransferRequested | TransferRefused
+Change = (
+    Assigned
+    | StatusUpdated
+    | Closed
+    | SlaWarning
+    | TransferRequested
+    | TransferRefused
+    | DuplicateFlagged
+    | DuplicateReviewed
+    | FollowerAdded
+)
 """What may happen to a request after it was created."""
 
 
@@ -46,6 +59,14 @@ class PendingTransfer:
     requested_at: datetime
 
 
+@dataclass(frozen=True)
+class PendingReview:
+    """Dedup flagged the request as maybe the same problem as `flag.original`; no one has decided yet."""
+
+    flag: DuplicateFlagged
+    flagged_at: datetime
+
+
 @dataclass(frozen=True, kw_only=True)
 class RequestState:
     created: RequestCreated
@@ -61,6 +82,10 @@ class RequestState:
     assignment: Assigned | None = None
     """The latest Assigned: the department, queue and due time the request is with now."""
     pending_transfer: PendingTransfer | None = None
+    review: PendingReview | None = None
+    """A duplicate flag awaiting staff (internal: never on a public view)."""
+    followers: int = 0
+    """Residents who follow the request (the reporters of its duplicates, say)."""
     updated_at: datetime
     """The last change of the request's state (an SLA alarm changes nothing)."""
     history: tuple[Happening, ...] = ()
@@ -121,6 +146,7 @@ def apply(state: RequestState, happening: Happening) -> RequestState:
                 stage=resolution,
                 resolution=resolution,
                 duplicate_of=duplicate_of,
+                review=None,  # a closed request is not reviewed; reopened, it is a new case
                 updated_at=at,
                 history=recorded,
             )
@@ -131,3 +157,11 @@ def apply(state: RequestState, happening: Happening) -> RequestState:
             return replace(state, pending_transfer=None, updated_at=at, history=recorded)
         case SlaWarning():
             return replace(state, history=recorded)
+        # Dedup's flags, staff reviews and followers change nothing a resident sees (not `updated_at`):
+        # a review's effect (a Closed, a reopening) comes as its own event.
+        case DuplicateFlagged() as flag:
+            return replace(state, review=PendingReview(flag, at), history=recorded)
+        case DuplicateReviewed():
+            return replace(state, review=None, history=recorded)
+        case FollowerAdded():
+            return replace(state, followers=state.followers + 1, history=recorded)

@@ -18,14 +18,17 @@ from civic311_backbone.contracts import (
     Closed,
     Contact,
     Cost,
+    DuplicateFlagged,
+    DuplicateReviewed,
     Envelope,
+    FollowerAdded,
     Location,
     SlaWarning,
     StatusUpdated,
     TransferRefused,
     TransferRequested,
 )
-from civic311_intake.domain.request import Happening, PendingTransfer, RequestState, fold
+from civic311_intake.domain.request import Happening, PendingReview, PendingTransfer, RequestState, fold
 
 
 class StaffTimelineEntry(BaseModel):
@@ -33,7 +36,16 @@ class StaffTimelineEntry(BaseModel):
 
     at: datetime
     kind: Literal[
-        "created", "assigned", "status", "closed", "sla_warning", "transfer_requested", "transfer_refused"
+        "created",
+        "assigned",
+        "status",
+        "closed",
+        "sla_warning",
+        "transfer_requested",
+        "transfer_refused",
+        "duplicate_flagged",
+        "duplicate_reviewed",
+        "follower_added",
     ]
     status: str
     actor: str
@@ -47,7 +59,25 @@ class StaffTimelineEntry(BaseModel):
     rule: str | None = None
     cost: Cost | None = None
     reason: str | None = None
-    """Why routing refused a transfer."""
+    """Why routing refused a transfer; why a reviewer decided as they did."""
+    original: str | None = None
+    """The other request of a duplicate flag or review; a follower's own request, for a follower."""
+    score: float | None = None
+    distance_m: float | None = None
+    reasons: tuple[str, ...] = ()
+    """What dedup's score is made of."""
+
+
+class DuplicateReview(BaseModel):
+    """A duplicate flag awaiting staff: dedup's score for the pair, and what it is made of."""
+
+    model_config = ConfigDict(frozen=True)
+
+    original: str
+    score: float
+    distance_m: float | None
+    reasons: tuple[str, ...]
+    flagged_at: datetime
 
 
 class CostTotals(BaseModel):
@@ -86,6 +116,9 @@ class StaffRequest(BaseModel):
     assignment: Assigned | None
     """The latest Assigned."""
     pending_transfer: PendingTransfer | None = None
+    review: DuplicateReview | None = None
+    """A duplicate flag awaiting staff's decision."""
+    followers: int = 0
     timeline: list[StaffTimelineEntry]
 
 
@@ -130,7 +163,22 @@ def staff_view_of(state: RequestState) -> StaffRequest:
         costs=CostTotals(labour_hours=labour, materials=materials),
         assignment=assignment,
         pending_transfer=state.pending_transfer,
+        review=_review(state.review),
+        followers=state.followers,
         timeline=timeline,
+    )
+
+
+def _review(pending: PendingReview | None) -> DuplicateReview | None:
+    if pending is None:
+        return None
+    flag = pending.flag
+    return DuplicateReview(
+        original=flag.original,
+        score=flag.score,
+        distance_m=flag.distance_m,
+        reasons=flag.reasons,
+        flagged_at=pending.flagged_at,
     )
 
 
@@ -193,4 +241,32 @@ def _entry(happening: Happening) -> StaffTimelineEntry:
         case SlaWarning() as warning:
             return StaffTimelineEntry(
                 at=at, kind="sla_warning", status=warning.stage, actor=who, due_at=warning.due_at
+            )
+        case DuplicateFlagged() as flag:
+            return StaffTimelineEntry(
+                at=at,
+                kind="duplicate_flagged",
+                status="flagged as a possible duplicate",
+                actor=who,
+                original=flag.original,
+                score=flag.score,
+                distance_m=flag.distance_m,
+                reasons=flag.reasons,
+            )
+        case DuplicateReviewed() as review:
+            return StaffTimelineEntry(
+                at=at,
+                kind="duplicate_reviewed",
+                status=f"duplicate {review.decision}",
+                actor=who,
+                original=review.original,
+                reason=review.reason,
+            )
+        case FollowerAdded() as followed:
+            return StaffTimelineEntry(
+                at=at,
+                kind="follower_added",
+                status="follower added",
+                actor=who,
+                original=followed.via_tracking_number,
             )

@@ -1,0 +1,71 @@
+"""Must show, end to end: two residents report the same pothole through the gateway, 20 m apart and in
+other words; the second is closed as a duplicate of the first, says so on Open311 and on its tracking
+page (naming the first's tracking number, linked), and its reporter follows the first."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from nats.aio.client import Client as NatsClient
+
+from civic311_backbone.contracts import Closed, FollowerAdded
+from civic311_backbone.settings import BackboneSettings
+from civic311_backbone.store import EventStore
+from tests.dedup.support import moved
+from tests.dedup.system_support import CORNER, RunningCity, running_city
+
+
+@pytest.fixture
+async def city(
+    settings: BackboneSettings, pool: asyncpg.Pool, store: EventStore, nats_client: NatsClient, tmp_path: Path
+) -> AsyncIterator[RunningCity]:
+    async with running_city(settings, pool, store, tmp_path) as running:
+        yield running
+
+
+@pytest.mark.slow
+async def test_the_second_report_of_a_pothole_is_closed_as_a_duplicate_of_the_first(
+    city: RunningCity,
+) -> None:
+    size = {"SIZE": "large"}
+    first = await city.report(
+        "POTHOLE",
+        "Deep pothole in front of the bakery on Main Street",
+        CORNER,
+        email="ana@example.org",
+        attributes=size,
+    )
+    await city.event_of(first, "Assigned")  # the first is with its crew before the neighbour reports
+    second = await city.report(
+        "POTHOLE",
+        "big hole in the road outside the bakery",
+        moved(CORNER, east_m=20),
+        email="ben@example.org",
+        attributes=size,
+    )
+
+    [closed] = await city.event_of(second, "Closed")
+    assert isinstance(closed.payload, Closed)
+    assert (closed.payload.resolution, closed.payload.duplicate_of) == ("duplicate", first)
+    assert closed.actor.id == "dedup"
+    [follower] = await city.event_of(first, "FollowerAdded")
+    assert isinstance(follower.payload, FollowerAdded)
+    assert follower.payload.contact.email == "ben@example.org"
+    assert (follower.payload.reason, follower.payload.via_tracking_number) == ("duplicate", second)
+    assert not [e for e in await city.events(first) if e.event_type == "Closed"], "the original stays open"
+
+    answer = await city.client.get(f"/open311/v2/requests/{second}.json", params={"extensions": "true"})
+    [shown] = answer.json()
+    assert shown["status"] == "closed"
+    assert shown["extended_attributes"]["duplicate"] == first
+    assert "ben@example.org" not in answer.text
+
+    page = await city.client.get(f"/track/{second}")
+    assert page.status_code == 200
+    assert "Duplicate of" in page.text
+    assert f'<a href="/track/{first}">{first}</a>' in page.text
+    original_page = await city.client.get(f"/track/{first}")
+    assert "ben@example.org" not in original_page.text and "follower" not in original_page.text.lower()
