@@ -28,10 +28,12 @@ ROUTING = Actor(kind="service", id="routing")
 RESIDENT = Actor(kind="resident", id="resident-test")
 
 
-def filed(email: str | None, *, language: str = "en", **more: Any) -> RequestCreated:
+def filed(
+    email: str | None, *, language: str = "en", service_code: str = "POTHOLE", **more: Any
+) -> RequestCreated:
     return RequestCreated(
         tracking_number=new_tracking_number(),
-        service_code="POTHOLE",
+        service_code=service_code,
         description="Deep pothole by the bus stop",
         location=Location(lat=42.37, long=-71.10),
         channel="web",

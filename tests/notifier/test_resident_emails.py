@@ -101,7 +101,7 @@ async def test_a_spanish_resident_gets_four_emails_and_one_click_stops_the_next(
     assert "Public Works" in received and "antes del" in received  # what happens next, and by when
     assert "Esperamos el asfalto." in html_of(mails[2])
     # ... with a tracking link, a "not fixed" link for the closing one, and one-click unsubscribe
-    assert f"{GATEWAY_URL}/track/{created.tracking_number}" in _links(received)
+    assert f"{GATEWAY_URL}/track/{created.tracking_number}?lang=es" in _links(received)
     not_fixed = [u for u in _links(text_of(mails[3])) if "/not-fixed?" in u]
     assert len(not_fixed) == 1
     claims = verify(parse_qs(urlsplit(not_fixed[0]).query)["t"][0], SECRET.encode(), action="not-fixed")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pydantic import Field, SecretStr
 
 from civic311_backbone.settings import ServiceSettings
@@ -65,4 +67,21 @@ class IntakeSettings(ServiceSettings, CitySettings):
     smtp_starttls: bool = Field(default=False, description="Use STARTTLS with the outgoing SMTP server.")
     text_conversation_minutes: int = Field(
         default=30, ge=1, description="An SMS or e-mail conversation missing a piece is forgotten after this."
+    )
+
+    # The links in residents' e-mails (civic311_intake.entrypoints.pages.resident_links).
+    resident_link_secret: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description="The notifier's RESIDENT_LINK_SECRET, to check its signed 'not fixed' links; unset: "
+        "those links are refused (the notifier requires it, so set it wherever the notifier runs).",
+    )
+    not_fixed_per_request: int = Field(
+        default=3,
+        ge=0,
+        description="Reopenings by residents' 'not fixed' links one request may have in "
+        "NOT_FIXED_WINDOW; more are refused (0: none).",
+    )
+    not_fixed_window: timedelta = Field(
+        default=timedelta(days=30), description="The window NOT_FIXED_PER_REQUEST counts in."
     )

@@ -12,6 +12,7 @@ from civic311_intake.entrypoints import channels, desk, pages, web
 from civic311_intake.entrypoints.api import open311, tracking
 from civic311_intake.entrypoints.api.protection import protect
 from civic311_intake.entrypoints.indexer import request_indexer
+from civic311_intake.entrypoints.pages import resident_links
 from civic311_intake.settings import IntakeSettings
 
 
@@ -30,6 +31,7 @@ def create_app(resources: Resources[IntakeSettings], settings: IntakeSettings, c
         app, city_name=settings.city_name, time_zone=settings.city_time_zone, catalogue=city.catalogue
     )
     pages.install(app)  # the resident pages
+    resident_links.install(app)  # "not fixed" from the closing e-mail, "keep me informed" on tracking
     desk.install(app, resources.store, city.catalogue)  # the staff desk: API and pages
     return app
 

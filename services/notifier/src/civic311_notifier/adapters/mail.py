@@ -29,8 +29,8 @@ class MailLinks:
     notifier_url: str
     secret: bytes
 
-    def track(self, tracking_number: str) -> str:
-        return f"{self.gateway_url.rstrip('/')}/track/{quote(tracking_number)}"
+    def track(self, tracking_number: str, language: str = "en") -> str:
+        return f"{self.gateway_url.rstrip('/')}/track/{quote(tracking_number)}{_in(language)}"
 
     def unsubscribe(self, item: Pending) -> str:
         token = sign(
@@ -44,7 +44,13 @@ class MailLinks:
             LinkClaims("not-fixed", item.stream_id, item.recipient, item.channel, str(item.event_id)),
             self.secret,
         )
-        return f"{self.gateway_url.rstrip('/')}/not-fixed?t={token}"
+        lang = "" if item.language == "en" else f"&lang={quote(item.language)}"
+        return f"{self.gateway_url.rstrip('/')}/not-fixed?t={token}{lang}"
+
+
+def _in(language: str) -> str:
+    """The gateway's pages in the resident's language (English is their default)."""
+    return "" if language == "en" else f"?lang={quote(language)}"
 
 
 def _environment() -> jinja2.Environment:
@@ -97,10 +103,10 @@ class MailComposer:
             "name": facts.get("name"),
             "service_name": self._service_name(facts.get("service_code"), language),
             "due": self._when(facts.get("due_at"), language),
-            "track_url": self._links.track(tracking),
+            "track_url": self._links.track(tracking, language),
             "unsubscribe_url": self._links.unsubscribe(item),
             "not_fixed_url": self._links.not_fixed(item) if facts.get("may_reopen") else None,
-            "original_url": self._links.track(facts.get("duplicate_of") or tracking),
+            "original_url": self._links.track(facts.get("duplicate_of") or tracking, language),
         }
         context.setdefault("role", "reporter")
         return context

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from civic311_backbone.contracts import from_record
 from civic311_backbone.contracts.tracking import InvalidTrackingNumber, parse_tracking_number, stream_id_for
 from civic311_backbone.store import EventStore
+from civic311_city.catalogue import Catalogue
 from civic311_intake.domain.public_view import PublicRequest, public_view
 from civic311_intake.entrypoints.api.dependencies import CatalogueDep, Store
 from civic311_intake.entrypoints.pages.timeline import history, stages
@@ -49,16 +52,34 @@ async def track_form(request: Request, web: WebDep) -> Response:
 async def track(
     tracking_number: str, request: Request, web: WebDep, store: Store, catalogue: CatalogueDep
 ) -> HTMLResponse:
+    return await track_page(tracking_number, request, web, store, catalogue)
+
+
+async def track_page(
+    tracking_number: str,
+    request: Request,
+    web: WebDep,
+    store: EventStore,
+    catalogue: Catalogue,
+    *,
+    extra: Mapping[str, object] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The tracking page; `extra` for a form on it shown again with its errors (the follow form)."""
     found = await _lookup(tracking_number, request, web, store)
     if isinstance(found, HTMLResponse):
         return found
+    request_type = catalogue.get(found.service_code)
+    confidential = request_type is None or request_type.confidential
     context = {
         "view": found,
-        "request_type": catalogue.get(found.service_code),
+        "request_type": request_type,
         "stages": stages(found),
         "history": history(found),
+        "followable": found.status == "open" and not confidential,  # the "keep me informed" form
+        **(extra or {}),
     }
-    return web.render(request, "pages/track.html", context)
+    return web.render(request, "pages/track.html", context, status_code=status_code)
 
 
 async def _lookup(
