@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from civic311_city.calendar import due_at
-from tests.routing.calendars import city_hall, local
+from tests.routing.calendars import BOSTON, city_hall, local
 
 
 def test_working_day_target_skips_the_weekend() -> None:
@@ -54,7 +54,9 @@ def test_calendar_days_across_dst_keep_the_wall_clock() -> None:
 
 def test_calendar_hours_are_elapsed_time_day_or_night() -> None:
     created = local(2026, 11, 1, 0, 30)  # clocks go back at 02:00 this night
-    assert due_at(city_hall(), created, "calendar_hours", 4) == created + timedelta(hours=4)
+    due = due_at(city_hall(), created, "calendar_hours", 4)
+    assert due - created == timedelta(hours=4)
+    assert due.astimezone(BOSTON).time() == time(3, 30)  # an hour repeats: 4 elapsed, 3 on the clock
 
 
 def test_negative_target_is_refused() -> None:

@@ -99,7 +99,7 @@ def due_at(
 ) -> datetime:
     """When a request created at `created` is due under a target of `amount` units of `kind` (UTC).
 
-    - calendar_hours: elapsed time, whatever the clock says.
+    - calendar_hours: elapsed time, whatever the clock says (and whatever zone `created` is in).
     - calendar_days: the same local clock time `amount` days later (so 23 or 25 hours across DST).
     - working_days, out_of_hours "next_opening": the clock starts at the next open moment; the request
       is due `amount` working days later at the same local clock time, or at closing when that day
@@ -116,7 +116,8 @@ def due_at(
     if created.tzinfo is None:
         raise ValueError("creation time must be timezone-aware")
     if kind == "calendar_hours":
-        return (created + timedelta(hours=amount)).astimezone(UTC)
+        # In UTC first: adding to a zoned time moves its wall clock, an hour off across a DST change.
+        return created.astimezone(UTC) + timedelta(hours=amount)
     if kind == "calendar_days":
         local = created.astimezone(calendar.zone)
         wall = local.replace(tzinfo=None) + timedelta(days=amount)
