@@ -18,6 +18,7 @@ import os
 import sys
 from pathlib import Path
 
+from bench.dedup.speed import dedup_figures
 from bench.intake_bench import CONNECTIONS, SECONDS, intake_figures
 from bench.relay_bench import relay_figures
 from bench.report import Figure, table, write
@@ -45,6 +46,10 @@ async def measure(database_url: str, nats_server: str) -> int:
             print(table(figures))
             print(f"\nwritten to {write(figures, RESULTS, parameters, name='reporting.json')}")
             return 0
+        if os.environ.get("BENCH_ONLY") == "dedup":
+            figures, _ = await dedup_figures(settings)
+            print(table(figures))
+            return 0
         if os.environ.get("BENCH_ONLY") == "intake":
             figures, _ = await intake_figures(settings, pool)
             print(table(figures))
@@ -71,6 +76,9 @@ async def measure(database_url: str, nats_server: str) -> int:
         figures += read
         reporting, reporting_parameters = await _reporting(settings, reporting_events)
         figures += reporting
+        print("dedup ...", file=sys.stderr)
+        dedup, dedup_parameters = await dedup_figures(settings)
+        figures += dedup
         path = write(
             figures,
             RESULTS,
@@ -79,6 +87,7 @@ async def measure(database_url: str, nats_server: str) -> int:
                 "relayed_events": relayed,
                 "replayed_events": replayed,
                 **reporting_parameters,
+                **dedup_parameters,
                 **routing_parameters,
                 "intake_connections": CONNECTIONS,
                 "intake_seconds": SECONDS,

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 import psutil
 
+from bench.dedup.city_labels import Agreement, cities
 from bench.dedup.generated import CENTRE, PHRASES, generate
 from bench.dedup.quality import Quality, evaluate
 from civic311_backbone.contracts import Location, RequestCreated
@@ -100,9 +101,32 @@ def quality_table(q: Quality) -> str:
     )
 
 
+def labels_table(agreements: list[Agreement]) -> str:
+    lines = [
+        "| the city's labels | cases (unmapped type) | labelled duplicates | we link / flag of them |"
+        " caught | our links / not labelled | our flags / not labelled |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for a in agreements:
+        caught = (a.labelled_linked + a.labelled_flagged) / a.labelled if a.labelled else 0.0
+        lines.append(
+            f"| {a.city} | {a.cases:,} ({a.unmapped:,}) | {a.labelled:,} | {a.labelled_linked:,} /"
+            f" {a.labelled_flagged:,} | {caught:.3f} | {a.linked:,} / {a.linked_unlabelled:,} |"
+            f" {a.flagged:,} / {a.flagged_unlabelled:,} |"
+        )
+    for a in agreements:
+        lines.append(f"\n{a.city}: labelled but not caught, by type: {dict(a.missed_by_type.most_common(5))}")
+        lines.append(f"{a.city}: why not caught: {dict(a.why_missed.most_common(4))}")
+        lines.extend(f"  {sample}" for sample in a.samples)
+    return "\n".join(lines)
+
+
 def main() -> None:
-    quality = evaluate(generate(), load_catalogue())
+    catalogue = load_catalogue()
+    quality = evaluate(generate(), catalogue)
     print(quality_table(quality))
+    print()
+    print(labels_table(cities(catalogue)))
     figures = speed(int(os.environ.get("BENCH_DEDUP_OPEN", "1000000")))
     print("\n| index | value |\n|---|---|")
     print(f"| open requests in the index | {figures['open']:,.0f} |")

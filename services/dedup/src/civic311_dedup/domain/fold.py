@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from civic311_backbone.contracts import RequestCreated
 from civic311_dedup.domain.index import RequestIndex
-from civic311_dedup.domain.requests import known_request
+from civic311_dedup.domain.requests import known_from_payload
 from civic311_dedup.domain.scoring import DAY
 
 LONGEST_REOPEN_DAYS = 30.0
@@ -28,10 +27,9 @@ def fold(
     """Apply one stored event of a request's stream to the index; an event older than what the index
     holds of that request (a redelivery) changes nothing."""
     if event_type == "RequestCreated":
-        created = RequestCreated.model_validate(payload)
-        if created.confidential or stream_id in index:
+        if payload.get("confidential") or stream_id in index:
             return
-        index.put(known_request(created, stream_id=stream_id, occurred_at=occurred_at, version=version))
+        index.put(known_from_payload(payload, stream_id=stream_id, occurred_at=occurred_at, version=version))
         return
     known = index.get(stream_id)
     if known is None or version <= known.version:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from civic311_backbone.contracts import RequestCreated
 from civic311_dedup.domain.text import normalise
@@ -48,6 +49,27 @@ def known_request(
         lon=place.long,
         address=normalise(place.address_string),
         description=normalise(created.description),
+        created_at=occurred_at.timestamp(),
+        version=version,
+    )
+
+
+def known_from_payload(
+    payload: dict[str, Any], *, stream_id: str, occurred_at: datetime, version: int = 1
+) -> KnownRequest:
+    """The same, read straight from a stored RequestCreated's payload: the start-up replay folds a
+    city's whole history, and building the full pydantic model of each report was most of its time.
+    The store holds only payloads that were valid when appended."""
+    place = payload.get("location") or {}
+    lat, lon = place.get("lat"), place.get("long")
+    return KnownRequest(
+        tracking_number=payload["tracking_number"],
+        stream_id=stream_id,
+        service_code=payload["service_code"],
+        lat=float(lat) if lat is not None else None,
+        lon=float(lon) if lon is not None else None,
+        address=normalise(place.get("address_string")),
+        description=normalise(payload.get("description")),
         created_at=occurred_at.timestamp(),
         version=version,
     )
