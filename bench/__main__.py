@@ -47,7 +47,7 @@ async def measure(database_url: str, nats_server: str) -> int:
             print(f"\nwritten to {write(figures, RESULTS, parameters, name='reporting.json')}")
             return 0
         if os.environ.get("BENCH_ONLY") == "dedup":
-            figures, _ = await dedup_figures(settings)
+            figures, _ = await dedup_figures(settings, bench)
             print(table(figures))
             return 0
         if os.environ.get("BENCH_ONLY") == "intake":
@@ -77,7 +77,7 @@ async def measure(database_url: str, nats_server: str) -> int:
         reporting, reporting_parameters = await _reporting(settings, reporting_events)
         figures += reporting
         print("dedup ...", file=sys.stderr)
-        dedup, dedup_parameters = await dedup_figures(settings)
+        dedup, dedup_parameters = await dedup_figures(settings, bench)
         figures += dedup
         path = write(
             figures,

@@ -9,21 +9,27 @@ from __future__ import annotations
 
 import os
 
+from bench.dedup.end_to_end import end_to_end
 from bench.dedup_bench import speed
 from bench.report import Figure
 from bench.reporting_bench import EVENTS_PER_REQUEST, fill_requests
+from bench.services import Isolated
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
 from civic311_dedup.adapters.replay import rebuild
 from civic311_dedup.domain.index import RequestIndex
 
 
-async def dedup_figures(settings: BackboneSettings) -> tuple[list[Figure], dict[str, object]]:
+async def dedup_figures(
+    settings: BackboneSettings, bench: Isolated
+) -> tuple[list[Figure], dict[str, object]]:
     open_requests = int(os.environ.get("BENCH_DEDUP_OPEN", "1000000"))
     stored_requests = int(os.environ.get("BENCH_DEDUP_REBUILD_REQUESTS", "1000000"))
+    live = await end_to_end(settings, bench)
     figures = speed(open_requests)
     rebuilt = await _rebuild(settings, stored_requests)
     return [
+        *live,
         Figure("dedup decision p50, index of open requests", figures["p50_ms"], "ms"),
         Figure("dedup decision p99 (target < 50 ms)", figures["p99_ms"], "ms"),
         Figure("dedup index memory", figures["memory_mb"], "MB"),

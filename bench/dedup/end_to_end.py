@@ -1,0 +1,124 @@
+"""Dedup end to end: RequestCreated in the store -> dedup's decision in the store, at an offered load.
+
+The relay and dedup run as their own processes, as `make run` starts them. Reports are appended
+straight to the store at BENCH_DEDUP_RATE (default 100) a second for BENCH_DEDUP_SECONDS (default 20),
+open loop, after a few seconds at that rate that are not measured; a third are second reports of a
+problem already reported, so links are decided too. The latency of each is its decision's
+`decided_at` (the deciding transaction's start) minus its RequestCreated's `recorded_at`, both on
+PostgreSQL's clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import asyncpg
+
+from bench.dedup.generated import CENTRE, PHRASES
+from bench.report import Figure
+from bench.services import Isolated, start_service, wait_ready
+from civic311_backbone.contracts import Location, RequestCreated, new_event
+from civic311_backbone.contracts.tracking import new_tracking_number, stream_id_for
+from civic311_backbone.service.runner import migrate_service
+from civic311_backbone.settings import BackboneSettings
+from civic311_backbone.store import EventStore
+from civic311_backbone.testing.factories import RESIDENT
+from civic311_dedup.wiring import SERVICE as DEDUP
+
+WARM_UP_SECONDS = 3.0
+CODES = list(PHRASES)
+
+_LATENCIES = """
+SELECT extract(epoch FROM d.decided_at - e.recorded_at) * 1000
+  FROM dedup_decisions d JOIN events e ON e.stream_id = d.stream_id AND e.stream_version = 1
+ WHERE d.stream_id = ANY($1::text[])
+"""
+
+
+def _report(rng: random.Random, earlier: list[tuple[str, float, float]]) -> RequestCreated:
+    if earlier and rng.random() < 1 / 3:
+        code, lat, lon = rng.choice(earlier)
+        lat, lon = lat + rng.uniform(-2e-4, 2e-4), lon + rng.uniform(-2e-4, 2e-4)
+    else:
+        code = rng.choice(CODES)
+        lat, lon = CENTRE[0] + rng.uniform(-0.06, 0.06), CENTRE[1] + rng.uniform(-0.06, 0.06)
+        earlier.append((code, lat, lon))
+    words = rng.choice(PHRASES[code]["en"]).format(at=f"outside number {rng.randrange(2, 900)}")
+    return RequestCreated(
+        tracking_number=new_tracking_number(),
+        service_code=code,
+        description=words,
+        location=Location(lat=lat, long=lon),
+        channel="web",
+    )
+
+
+async def _offer(store: EventStore, reports: list[RequestCreated], rate: float) -> list[str]:
+    """Append each report at its moment (open loop); the stream ids."""
+    started, streams, pending = time.monotonic(), [], set()
+    for i, created in enumerate(reports):
+        delay = started + i / rate - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        stream = stream_id_for(created.tracking_number)
+        streams.append(stream)
+        task = asyncio.ensure_future(
+            store.append(stream, [new_event(created, actor=RESIDENT)], expected_version=0)
+        )
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+    await asyncio.gather(*pending)
+    return streams
+
+
+async def _decided(pool: asyncpg.Pool, streams: list[str], *, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while await pool.fetchval(
+        "SELECT count(*) FROM dedup_decisions WHERE stream_id = ANY($1)", streams
+    ) < len(streams):
+        if time.monotonic() > deadline:
+            raise RuntimeError("dedup did not decide on every report in time")
+        await asyncio.sleep(0.2)
+
+
+async def end_to_end(settings: BackboneSettings, bench: Isolated) -> list[Figure]:
+    rate = float(os.environ.get("BENCH_DEDUP_RATE", "100"))
+    seconds = float(os.environ.get("BENCH_DEDUP_SECONDS", "20"))
+    async with bench.pool.acquire() as conn:
+        await migrate_service(conn, DEDUP)
+    logs = Path(tempfile.mkdtemp(prefix="civic311-bench-dedup-"))
+    services = [
+        start_service("civic311_backbone.relay", settings, logs),
+        start_service("civic311_dedup", settings, logs),
+    ]
+    rng, earlier = random.Random(7), list[tuple[str, float, float]]()
+    try:
+        await wait_ready(*services)
+        print(f"dedup under load: {rate:g} reports/s for {seconds:g} s (logs in {logs}) ...", file=sys.stderr)
+        warm = await _offer(
+            bench.store, [_report(rng, earlier) for _ in range(int(rate * WARM_UP_SECONDS))], rate
+        )
+        await _decided(bench.pool, warm, timeout=120)
+        measured = await _offer(
+            bench.store, [_report(rng, earlier) for _ in range(int(rate * seconds))], rate
+        )
+        await _decided(bench.pool, measured, timeout=120)
+    finally:
+        for service in services:
+            service.stop()
+    latencies = sorted(float(r[0]) for r in await bench.pool.fetch(_LATENCIES, measured))
+    linked = await bench.pool.fetchval(
+        "SELECT count(*) FROM dedup_decisions WHERE stream_id = ANY($1) AND outcome = 'linked'", measured
+    )
+    print(f"  {len(latencies)} decisions, {linked} of them links", file=sys.stderr)
+    return [
+        Figure(f"dedup end to end p50 at {rate:g}/s (store -> decision)", statistics.median(latencies), "ms"),
+        Figure(f"dedup end to end p99 at {rate:g}/s", latencies[int(len(latencies) * 0.99)], "ms"),
+    ]
