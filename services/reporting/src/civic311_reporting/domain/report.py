@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,8 @@ class SlaReport:
     cost_by_department: dict[str, tuple[float, float]]
     cost_by_type: dict[str, tuple[float, float]]
     hotspots: list[tuple[float, float, int]]
+    jobs: dict[str, float] | None = None
+    """Reports per job: every report counted, a duplicate as a report on its original's job."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -46,6 +49,7 @@ class SlaReport:
                 k: {"labour_hours": h, "materials": m} for k, (h, m) in self.cost_by_type.items()
             },
             "hotspots": [{"lat": a, "long": b, "requests": n} for a, b, n in self.hotspots],
+            "jobs": self.jobs,
         }
 
 
@@ -78,4 +82,16 @@ def sla_report(states: Mapping[str, RequestState], *, as_of: datetime, profile: 
         cost_by_department=counted.costs("department"),
         cost_by_type=counted.costs("type"),
         hotspots=counted.hotspots(profile.cell_degrees),
+        jobs=_jobs(counted.requests, counted.duplicates, counted.originals),
     )
+
+
+def _jobs(reports: int, duplicates: int, originals: Counter[str]) -> dict[str, float]:
+    jobs = reports - duplicates
+    return {
+        "reports": reports,
+        "jobs": jobs,
+        "reports_per_job": round(reports / jobs, 3) if jobs else 0.0,
+        "jobs_with_duplicates": len(originals),
+        "most_reports_on_one_job": 1 + max(originals.values(), default=0),
+    }

@@ -30,6 +30,9 @@ class Tally:
     pairs: dict[Pair, SlaRow] = field(default_factory=dict)
     duplicates: int = 0
     untimed: int = 0
+    requests: int = 0
+    originals: Counter[str] = field(default_factory=Counter)
+    """Duplicates per original (its tracking number): a linked original counts its duplicates."""
     ageing: dict[str, int] = field(default_factory=lambda: dict.fromkeys((n for n, _ in AGEING_BUCKETS), 0))
     created_weeks: Counter[int] = field(default_factory=Counter)
     closed_weeks: Counter[int] = field(default_factory=Counter)
@@ -100,6 +103,8 @@ def tally(states: Iterable[RequestState], *, as_of: datetime, profile: ReportPro
             pair_costs[pair] = [0.0, 0.0]
         count(row, state, as_of=as_of, judged_at=judged_at, profile=profile)
         duplicates += state.resolution == "duplicate"
+        if state.resolution == "duplicate" and state.duplicate_of:
+            result.originals[state.duplicate_of] += 1
         untimed += state.due_at is None
         week = _monday(created)
         created_weeks[week] = created_weeks.get(week, 0) + 1
@@ -119,4 +124,5 @@ def tally(states: Iterable[RequestState], *, as_of: datetime, profile: ReportPro
             spot = (math.floor(state.lat / cell), math.floor(state.long / cell))
             cells[spot] = cells.get(spot, 0) + 1
     result.duplicates, result.untimed = duplicates, untimed
+    result.requests = sum(row_count for row_count in created_weeks.values())
     return result
