@@ -9,33 +9,32 @@ on stderr naming the file, the line or column, and why, with exit status 2: neve
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.markup import escape
 
+from civic311.analyst_options import (
+    Export,
+    MappingOption,
+    ShowProgress,
+    fail,
+    guarded,
+    mapping_named,
+)
+from civic311.analyst_options import backbone_settings as backbone_settings  # credentials reads it here
 from civic311.calibrating import register as register_calibrate
 from civic311.progress import progress_bars
-from civic311_backbone.settings import BackboneSettings
 from civic311_city.settings import CitySettings
-from civic311_reporting.adapters.importing.files import ExportError
-from civic311_reporting.adapters.importing.mapping import (
-    ColumnMapping,
-    MappingError,
-    load_mapping,
-    shipped_mappings,
-)
+from civic311_reporting.adapters.importing.mapping import ColumnMapping
 from civic311_reporting.application.checking import CheckResult
 from civic311_reporting.application.importing import ImportResult
 from civic311_reporting.domain.profile import DEFAULT_PROFILE, ReportProfile
 from civic311_reporting.entrypoints import cli as reporting
 
-T = TypeVar("T")
 analyst = typer.Typer(no_args_is_help=True)
 
 
@@ -45,36 +44,6 @@ class Format(StrEnum):
     json = "json"
 
 
-def helptext(text: str) -> str:
-    """Help text shown as written: typer reads rich markup, where [words] would vanish."""
-    return escape(text)
-
-
-Export = Annotated[
-    Path,
-    typer.Argument(
-        exists=True, dir_okay=False, help="The export: CSV, plain or gzipped (told by its content)."
-    ),
-]
-ShowProgress = Annotated[
-    bool | None,
-    typer.Option(
-        "--progress/--no-progress",
-        help="Progress bars on stderr (default: only when stderr is a terminal).",
-        show_default=False,
-    ),
-]
-MappingOption = Annotated[
-    str,
-    typer.Option(
-        "--mapping",
-        help=helptext(
-            "A mapping file (TOML) naming which column holds what, or the name of a shipped one: "
-            + ", ".join(shipped_mappings())
-            + ". Every key (and the [profile] table) is described in docs/analysts.md."
-        ),
-    ),
-]
 Differences = Annotated[
     int | None,
     typer.Option(
@@ -84,38 +53,6 @@ Differences = Annotated[
 DifferencesOut = Annotated[
     Path | None, typer.Option("--out", dir_okay=False, help="Write every differing case to this CSV file.")
 ]
-
-
-def fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(2)
-
-
-def guarded(run: Callable[[], T]) -> T:
-    """An analyst's mistake is one line naming the file and why, exit 2."""
-    try:
-        return run()
-    except MappingError as error:
-        raise fail(f"bad mapping: {error}") from None
-    except ExportError as error:
-        raise fail(str(error)) from None
-    except (OSError, ValueError) as error:
-        raise fail(str(error)) from None
-
-
-def backbone_settings() -> BackboneSettings:
-    try:
-        return BackboneSettings()
-    except Exception as error:
-        first = str(error).splitlines()[0]
-        typer.echo(
-            f"error: {first} (set DATABASE_URL and NATS_URL, e.g. from `civic311 dev-servers`)", err=True
-        )
-        raise typer.Exit(2) from None
-
-
-def mapping_named(name_or_path: str) -> ColumnMapping:
-    return guarded(lambda: load_mapping(name_or_path))
 
 
 def _city_zone() -> ZoneInfo:

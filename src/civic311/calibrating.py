@@ -13,6 +13,15 @@ from typing import Annotated
 
 import typer
 
+from civic311.analyst_options import (
+    Export,
+    MappingOption,
+    ShowProgress,
+    fail,
+    guarded,
+    helptext,
+    mapping_named,
+)
 from civic311.progress import progress_bars
 from civic311_city.calendar import BusinessCalendar
 from civic311_city.city import build_calendar
@@ -50,8 +59,6 @@ class CaseReader:
 
 
 def _calendar() -> BusinessCalendar:
-    from civic311.analyst import fail
-
     try:
         return build_calendar(CitySettings())
     except Exception as error:
@@ -59,10 +66,8 @@ def _calendar() -> BusinessCalendar:
 
 
 def calibrate_command(
-    path: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="The export: CSV, plain or gzipped.")
-    ],
-    mapping: Annotated[str, typer.Option("--mapping", help="A mapping file or a shipped mapping's name.")],
+    path: Export,
+    mapping: MappingOption,
     top: Annotated[int, typer.Option("--top", help="Only the N largest types (0: all).")] = 20,
     check: Annotated[
         Path | None,
@@ -70,23 +75,20 @@ def calibrate_command(
             "--check",
             exists=True,
             dir_okay=False,
-            help="Score the policies in this file (a [sla] table: type = { kind = ..., amount = ... }) "
-            "against the export, instead of searching.",
+            help=helptext(
+                "Score the policies in this file (a [sla] table: type = { kind = ..., amount = ... }) "
+                "against the export, instead of searching."
+            ),
         ),
     ] = None,
     policies_out: Annotated[
         Path | None,
         typer.Option("--policies-out", dir_okay=False, help="Also write the policies found, for --check."),
     ] = None,
-    progress: Annotated[
-        bool | None,
-        typer.Option("--progress/--no-progress", help="Progress bars on stderr.", show_default=False),
-    ] = None,
+    progress: ShowProgress = None,
 ) -> None:
     """Propose SLA policies from a city's past target dates (or, with --check, score given ones), and
     print the catalogue lines to paste."""
-    from civic311.analyst import guarded, mapping_named
-
     chosen = mapping_named(mapping)
     calendar = _calendar()
     export = ExportFile(path)
