@@ -37,7 +37,8 @@ class MailLinks:
             LinkClaims("unsubscribe", item.stream_id, item.recipient, item.channel, str(item.event_id)),
             self.secret,
         )
-        return f"{self.notifier_url.rstrip('/')}/unsubscribe?t={token}"
+        lang = "" if item.language == "en" else f"&lang={quote(item.language)}"
+        return f"{self.notifier_url.rstrip('/')}/unsubscribe?t={token}{lang}"
 
     def not_fixed(self, item: Pending) -> str:
         token = sign(
