@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench.dedup.speed import dedup_figures
 from bench.intake_bench import CONNECTIONS, SECONDS, intake_figures
+from bench.notifier_bench import notifier_figures
 from bench.relay_bench import relay_figures
 from bench.report import Figure, table, write
 from bench.reporting_bench import reporting_figures
@@ -79,6 +80,7 @@ async def measure(database_url: str, nats_server: str) -> int:
         print("dedup ...", file=sys.stderr)
         dedup, dedup_parameters = await dedup_figures(settings, bench)
         figures += dedup
+        figures += (await notifier_figures(settings))[0]  # python -m bench.notifier_bench: these alone
         path = write(
             figures,
             RESULTS,
