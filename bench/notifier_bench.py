@@ -1,8 +1,8 @@
 """The notifier: e-mails per second to a local SMTP sink, and the time from a StatusUpdated in the
 store to its e-mail accepted by the SMTP server, beside a raw ceiling.
 
-The sink is aiosmtpd on 127.0.0.1, in this process (its own thread), noting when each message's DATA
-was accepted and its Message-ID (read from the raw bytes, no parsing). The relay and the notifier run
+The sink is aiosmtpd on 127.0.0.1 in a process of its own, noting when each message's DATA was
+accepted and its Message-ID (read from the raw bytes, no parsing). The relay and the notifier run
 as their own processes, as `make run` starts them.
 
 (a) Ceiling: plain aiosmtplib sends of a ready-made message over NOTIFIER_SENDERS connections to the
@@ -20,9 +20,11 @@ clock) to its e-mail's acceptance at the sink (this host's clock), p50 and p99.
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import re
 import secrets
+import socket
 import sys
 import tempfile
 import threading
@@ -65,44 +67,64 @@ STAFF = Actor(kind="staff", id="bench")
 
 
 class _Clock:
-    """Notes when each message was accepted, by the left part of its Message-ID."""
+    """Notes when each message was accepted, by the left part of its Message-ID, in a file."""
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.accepted: dict[str, float] = {}
-        self.count = 0
+    def __init__(self, out: Path) -> None:
+        self._out = out.open("a", buffering=1)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
         now = time.time()
         found = _MESSAGE_ID.search(envelope.original_content or b"")
-        with self.lock:
-            self.count += 1
-            if found:
-                self.accepted.setdefault(found.group(1).decode(), now)
+        self._out.write(f"{found.group(1).decode() if found else '-'} {now:.6f}\n")
         return "250 OK"
+
+
+def _serve(port: int, out: str) -> None:
+    """The sink's own process: the notifier's figures must not be the bench's GIL's."""
+    controller = Controller(_Clock(Path(out)), hostname="127.0.0.1", port=port)
+    controller.start()
+    threading.Event().wait()
 
 
 class Sink:
     def __init__(self) -> None:
         self.port = free_port()
-        self.clock = _Clock()
-        self._controller = Controller(self.clock, hostname="127.0.0.1", port=self.port)
+        self._out = Path(tempfile.mkdtemp(prefix="civic311-bench-sink-")) / "accepted.txt"
+        self._out.touch()
+        self._process = multiprocessing.get_context("spawn").Process(
+            target=_serve, args=(self.port, str(self._out)), daemon=True
+        )
 
     def __enter__(self) -> Sink:
-        self._controller.start()
-        return self
+        self._process.start()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def __exit__(self, *_: object) -> None:
-        self._controller.stop()
+        self._process.terminate()
+        self._process.join(10)
+
+    def _lines(self) -> list[str]:
+        return self._out.read_text().splitlines()
 
     @property
     def count(self) -> int:
-        with self.clock.lock:
-            return self.clock.count
+        return len(self._lines())
 
     def accepted(self) -> dict[str, float]:
-        with self.clock.lock:
-            return dict(self.clock.accepted)
+        seen: dict[str, float] = {}
+        for line in self._lines():
+            key, _, at = line.partition(" ")
+            if at:
+                seen.setdefault(key, float(at))
+        return seen
 
 
 async def raw_ceiling(sink: Sink, messages: int) -> float:
@@ -189,7 +211,7 @@ async def notifier_figures(settings: BackboneSettings) -> tuple[list[Figure], di
     )
     with Sink() as sink:
         print("notifier: raw SMTP ceiling ...", file=sys.stderr)
-        ceiling = await raw_ceiling(sink, 4000)
+        ceiling = await raw_ceiling(sink, 2000)
         async with isolated(settings, pool_name="civic311-bench-notifier") as bench:
             env = {
                 "SMTP_HOST": "127.0.0.1",
