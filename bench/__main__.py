@@ -18,6 +18,7 @@ import os
 import sys
 from pathlib import Path
 
+from bench.analysts_bench import analysts_figures
 from bench.dedup.speed import dedup_figures
 from bench.intake_bench import CONNECTIONS, SECONDS, intake_figures
 from bench.notifier_bench import notifier_figures
@@ -81,6 +82,7 @@ async def measure(database_url: str, nats_server: str) -> int:
         dedup, dedup_parameters = await dedup_figures(settings, bench)
         figures += dedup
         figures += (await notifier_figures(settings))[0]  # python -m bench.notifier_bench: these alone
+        figures += (await asyncio.to_thread(analysts_figures, settings))[0]  # python -m bench.analysts_bench
         path = write(
             figures,
             RESULTS,
