@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from civic311.analyst import backbone_settings
+from civic311_city.loading import load_catalogue
+from civic311_city.settings import CitySettings
 from civic311_intake.adapters.access import AccountExists
 from civic311_intake.entrypoints import admin
 
@@ -31,7 +33,7 @@ def issue(to: Annotated[str, typer.Option("--to", help="Who the key is for (an a
 
 @api_keys.command("revoke")
 def revoke(key_id: Annotated[str, typer.Argument(help="The part of the key before the dot.")]) -> None:
-    """Revoke a key: it stops working within 30 seconds on every gateway."""
+    """Revoke a key: it stops working at once on every gateway."""
     if not asyncio.run(admin.revoke_key(backbone_settings(), key_id)):
         typer.echo(f"error: no live api key {key_id}", err=True)
         raise typer.Exit(1)
@@ -44,7 +46,10 @@ def add(
     role: Annotated[Role, typer.Option("--role")],
     name: Annotated[str, typer.Option("--name", help="Shown on the desk and in the history.")],
     department: Annotated[
-        str | None, typer.Option("--department", help="Required for department_staff.")
+        str | None,
+        typer.Option(
+            "--department", help="Required for department_staff; one of the catalogue's departments."
+        ),
     ] = None,
     password: Annotated[
         str,
@@ -68,6 +73,7 @@ def add(
                 display_name=name,
                 role=role.value,
                 department=department,
+                departments=load_catalogue(CitySettings().catalogue_path).departments,
             )
         )
     except (ValueError, AccountExists) as error:

@@ -41,13 +41,23 @@ async def test_an_issued_key_works_and_a_revoked_one_does_not(pool: asyncpg.Pool
 async def test_staff_add_asks_for_the_password_twice_and_the_member_can_sign_in(pool: asyncpg.Pool) -> None:
     password = "a long enough secret"
     added = await invoke(
-        ["staff", "add", "rosa", "--role", "department_staff", "--department", "Parks", "--name", "Rosa"],
+        [
+            "staff",
+            "add",
+            "rosa",
+            "--role",
+            "department_staff",
+            "--department",
+            "Parks and Recreation",
+            "--name",
+            "Rosa",
+        ],
         input_text=f"{password}\n{password}\n",
     )
     assert added.exit_code == 0, added.output
-    assert "added rosa (department_staff, Parks)" in added.output
+    assert "added rosa (department_staff, Parks and Recreation)" in added.output
     member = await StaffAccounts(pool).authenticate("rosa", password)
-    assert member is not None and member.department == "Parks"
+    assert member is not None and member.department == "Parks and Recreation"
 
 
 async def test_department_staff_without_a_department_is_refused(pool: asyncpg.Pool) -> None:

@@ -31,6 +31,12 @@ class IntakeSettings(ServiceSettings, CitySettings):
     max_body_bytes: int = Field(
         default=1_000_000, ge=1024, description="Largest request body accepted; larger ones get 413."
     )
+    body_timeout_seconds: float = Field(
+        default=10,
+        gt=0,
+        le=300,
+        description="Longest wait for the next part of a request body before 408 (a stalled client).",
+    )
     posts_per_minute: int = Field(
         default=120,
         ge=0,

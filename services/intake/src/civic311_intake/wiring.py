@@ -9,8 +9,10 @@ from civic311_city import City, load_city
 from civic311_intake.adapters.access import ApiKeys, StaffAccounts
 from civic311_intake.adapters.schema import MIGRATIONS, SERVICE_NAME
 from civic311_intake.entrypoints import channels, desk, pages, web
-from civic311_intake.entrypoints.api import open311, tracking
+from civic311_intake.entrypoints.api import errors, open311, tracking
 from civic311_intake.entrypoints.api.protection import protect
+from civic311_intake.entrypoints.desk import duplicates as duplicate_review
+from civic311_intake.entrypoints.duplicate_reviews import review_projector
 from civic311_intake.entrypoints.indexer import request_indexer
 from civic311_intake.entrypoints.pages import resident_links
 from civic311_intake.settings import IntakeSettings
@@ -24,7 +26,13 @@ def create_app(resources: Resources[IntakeSettings], settings: IntakeSettings, c
     app.state.store = resources.store
     app.state.api_keys = ApiKeys(resources.pool)
     app.state.staff_accounts = StaffAccounts(resources.pool)
-    protect(app, max_body_bytes=settings.max_body_bytes, posts_per_minute=settings.posts_per_minute)
+    protect(
+        app,
+        max_body_bytes=settings.max_body_bytes,
+        posts_per_minute=settings.posts_per_minute,
+        body_timeout=settings.body_timeout_seconds,
+    )
+    errors.install(app)  # one error writer for every route
     app.include_router(tracking.router)
     open311.install(app, city.catalogue, settings.catalogue_path)
     web.install(  # the pages' layer
@@ -33,6 +41,7 @@ def create_app(resources: Resources[IntakeSettings], settings: IntakeSettings, c
     pages.install(app)  # the resident pages
     resident_links.install(app)  # "not fixed" from the closing e-mail, "keep me informed" on tracking
     desk.install(app, resources.store, city.catalogue)  # the staff desk: API and pages
+    duplicate_review.install(app)  # the desk's review of possible duplicates
     return app
 
 
@@ -40,10 +49,14 @@ async def wire(resources: Resources[IntakeSettings]) -> Wiring:
     settings = resources.settings
     city = load_city(settings)  # once per process: every part below is handed what it needs of it
     indexer = resources.consumer(request_indexer(resources.store))
+    reviews = resources.consumer(review_projector(resources.store))  # the review queue
     app = create_app(resources, settings, city)
     text_channels = await channels.install(app, resources, settings, city.catalogue)  # SMS and e-mail in
     return Wiring(
-        app=app, consumers=[indexer], background=text_channels.background, checks=text_channels.checks
+        app=app,
+        consumers=[indexer, reviews],
+        background=text_channels.background,
+        checks=text_channels.checks,
     )
 
 

@@ -74,6 +74,21 @@ class HttpSettings(BaseSettings):
 
     http_host: str = Field(default="127.0.0.1", description="Address the service's HTTP server binds.")
     http_port: int = Field(default=8000, ge=0, le=65535, description="Port of the HTTP server.")
+    http_header_timeout_seconds: float = Field(
+        default=10,
+        gt=0,
+        le=300,
+        description="A connection must send a request's headers within this; else it is closed.",
+    )
+    http_keep_alive_seconds: float = Field(
+        default=5, ge=1, le=300, description="An idle kept-alive connection is closed after this."
+    )
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Comma-separated addresses of the proxies in front (e.g. 10.0.0.5, or * behind a "
+        "private network only); their X-Forwarded-For names the client. Empty: no forwarded header is "
+        "believed and the client is the peer.",
+    )
 
 
 class ServiceSettings(BackboneSettings, HttpSettings):

@@ -68,6 +68,17 @@ class Attribute(_Model):
     required: bool = False
     order: int = Field(ge=1)
     values: tuple[AttributeValue, ...] = ()
+    minimum: float | None = Field(
+        default=None,
+        alias="min",
+        description="Number questions: the least answer taken (0 for a count: no negative counts).",
+    )
+
+    @model_validator(mode="after")
+    def _minimum_only_for_numbers(self) -> Self:
+        if self.minimum is not None and self.datatype != "number":
+            raise ValueError(f"min applies to number attributes only, not {self.datatype}")
+        return self
 
     @model_validator(mode="after")
     def _values_only_for_lists(self) -> Self:

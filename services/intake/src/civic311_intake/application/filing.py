@@ -5,11 +5,15 @@ must not exist yet (expected version 0): the store itself guarantees that no two
 
 A client that may send the same request twice (a retry after a lost answer, a form submitted twice)
 names it with an idempotency key. The key decides the event's id, and the store keeps an event id
-once: the second filing finds the first one's event and answers with its tracking number.
+once: the second filing finds the first one's event and answers with its tracking number. A key reused
+for a different request is refused (`IdempotencyKeyReused`, as the IETF Idempotency-Key draft asks): the
+request the key names is stored already, as that event's payload, so the new one is compared with it
+field by field (the order of a form's fields does not matter; what they say does).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID, uuid5
@@ -36,6 +40,14 @@ class FiledRequest:
 
 class NoFreeTrackingNumber(RuntimeError):
     pass
+
+
+class IdempotencyKeyReused(ValueError):
+    """The idempotency key names a request already filed with other content."""
+
+    def __init__(self, tracking_number: str) -> None:
+        super().__init__("this Idempotency-Key was already used for a different request")
+        self.tracking_number = tracking_number
 
 
 def filing_event_id(client: str, idempotency_key: str) -> UUID:
@@ -72,6 +84,8 @@ async def file_request(
             if earlier is None:
                 raise
             number = earlier.stream_id.removeprefix(STREAM_PREFIX)
+            if json.loads(new_event(request(number), actor=actor).payload) != earlier.payload:
+                raise IdempotencyKeyReused(number) from None
             return FiledRequest(number, earlier.stream_id, earlier.global_position, repeated=True)
         return FiledRequest(number, stream_id, result.global_position)
     raise NoFreeTrackingNumber(f"{attempts} tracking numbers in a row were taken")

@@ -12,6 +12,7 @@ from civic311_city.catalogue import Catalogue
 from civic311_intake.adapters.request_index import IndexedRequest, RequestSearch, search_requests
 from civic311_intake.domain.staff.commands import BadCommand, NotAllowed
 from civic311_intake.domain.staff.members import StaffMember
+from civic311_intake.domain.text import text_problem
 
 MAX_QUEUE = 500
 _SCANNED = 2000
@@ -71,8 +72,9 @@ async def department_queue(
     pool: asyncpg.Pool, catalogue: Catalogue, member: StaffMember, wanted: QueueFilter, *, now: datetime
 ) -> Queue:
     for field in ("department", "queue", "service_code", "stage"):
-        if "\x00" in (getattr(wanted, field) or ""):
-            raise BadCommand(field, "must not contain NUL characters")
+        why = text_problem(getattr(wanted, field) or "")
+        if why is not None:
+            raise BadCommand(field, why)
     department = queue_department(member, wanted.department)
     found = await search_requests(
         pool,

@@ -8,12 +8,14 @@ Only a submission with no problems becomes a `RequestCreated`.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from civic311_backbone.contracts import Contact, Location, RequestCreated
 from civic311_backbone.contracts.events import Channel, Language
 from civic311_city.catalogue import Attribute, Catalogue, RequestType
+from civic311_intake.domain.text import text_problem
 
 MAX_DESCRIPTION = 4000
 MAX_TEXT_ANSWER = 4000
@@ -22,6 +24,18 @@ MAX_MEDIA_URL = 2000
 MAX_ADDRESS_ID = 100
 MAX_JURISDICTION_ID = 100
 _CONTACT_LIMITS = {"first_name": 100, "last_name": 100, "email": 254, "phone": 40}
+
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+
+
+def plain_number(text: str) -> float | None:
+    """A finite number written as people and JSON write them (`-71.05`, `3`, `1e3`); None for anything
+    else, including what only Python's float() takes: `4_2`, `nan`, `inf`, other scripts' digits."""
+    if _NUMBER.fullmatch(text) is None:
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
 
 
 @dataclass(frozen=True)
@@ -67,8 +81,9 @@ def check_submission(
 
 
 def _text_problems(submission: Submission) -> list[FieldProblem]:
-    """A NUL character is no text anyone typed, and PostgreSQL cannot store it in JSON."""
+    """Every free text against the one text rule (domain.text): no control characters, no surrogates."""
     texts: dict[str, str | None] = {
+        "service_code": submission.service_code,
         "description": submission.description,
         "address_string": submission.address_string,
         "address_id": submission.address_id,
@@ -77,11 +92,12 @@ def _text_problems(submission: Submission) -> list[FieldProblem]:
     }
     for code, answer in submission.attributes.items():
         texts[f"attribute[{code}]"] = "".join([answer] if isinstance(answer, str) else answer)
-    return [
-        FieldProblem(name, "contains a NUL character")
-        for name, text in texts.items()
-        if text and "\x00" in text
-    ]
+    found = []
+    for name, text in texts.items():
+        why = text_problem(text) if text else None
+        if why is not None:
+            found.append(FieldProblem(name, why))
+    return found
 
 
 def contact_from(
@@ -108,7 +124,7 @@ def contact_from(
         if len(value) > _CONTACT_LIMITS[name]
     ]
     problems += [
-        FieldProblem(name, "contains a NUL character") for name, value in given.items() if "\x00" in value
+        FieldProblem(name, why) for name, value in given.items() if (why := text_problem(value)) is not None
     ]
     email_given = given.get("email")
     if email_given is not None and (
@@ -178,10 +194,12 @@ def _answer_problem(question: Attribute, answer: str | list[str]) -> str | None:
     if question.datatype == "singlevaluelist":
         return None if answer in keys else f"one of: {', '.join(sorted(keys))}"
     if question.datatype == "number":
-        try:
-            return None if math.isfinite(float(answer)) else "a number"
-        except ValueError:
-            return "a number"
+        number = plain_number(answer.strip())
+        if number is None:
+            return "a number, like 3 or 2.5"
+        if question.minimum is not None and number < question.minimum:
+            return f"at least {question.minimum:g}"
+        return None
     if question.datatype == "datetime":
         try:
             moment = datetime.fromisoformat(answer)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -53,7 +53,13 @@ async def add_staff(
     display_name: str,
     role: Role,
     department: str | None,
+    departments: Collection[str],
 ) -> StaffMember:
+    """Add a staff account; a department must be one of `departments` (the catalogue's), else ValueError
+    listing them: a member of a department nobody routes to would see an empty queue."""
+    if department is not None and department not in departments:
+        listed = "; ".join(sorted(departments))
+        raise ValueError(f"department: {department!r} is not a department of the catalogue: {listed}")
     async with _intake_pool(settings) as pool:
         return await add_staff_account(
             pool,

@@ -6,6 +6,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+LAST_INSTANT = datetime.max.replace(tzinfo=UTC)
+"""Where a period ending on the last day there is (9999-12-31) ends: no later instant can be written."""
+
 from civic311_city import Districts
 from civic311_reporting.domain.requests import RequestState
 
@@ -29,12 +32,12 @@ class Selection:
         return None if self.created_from is None else datetime.combine(self.created_from, time(), UTC)
 
     def end(self) -> datetime | None:
-        """The first instant after the period."""
-        return (
-            None
-            if self.created_to is None
-            else datetime.combine(self.created_to + timedelta(days=1), time(), UTC)
-        )
+        """The first instant after the period (the last there is, for a period to 9999-12-31)."""
+        if self.created_to is None:
+            return None
+        if self.created_to == date.max:
+            return LAST_INSTANT
+        return datetime.combine(self.created_to + timedelta(days=1), time(), UTC)
 
 
 NO_DISTRICTS = Districts(())

@@ -30,6 +30,7 @@ from civic311_backbone.consuming import AfterCommit, ConsumerSpec, EventConsumer
 from civic311_backbone.logging import configure_logging
 from civic311_backbone.relay.jetstream import ensure_stream
 from civic311_backbone.service.health import ReadinessCheck, health_routes
+from civic311_backbone.service.http_server import http_config
 from civic311_backbone.settings import ServiceSettings
 from civic311_backbone.store import EventStore, bundled_migrations, create_pool, migrate, notify_channel
 
@@ -129,16 +130,7 @@ async def serve(service: Service[S], settings: S) -> None:
         return bool(broker.connection.is_connected)
 
     checks = {"database": database_ready, "nats": bus_ready, **wiring.checks}
-    server = uvicorn.Server(
-        uvicorn.Config(
-            _with_health(wiring.app, health_routes(name, checks)),
-            host=http.http_host,
-            port=http.http_port,
-            log_config=None,
-            access_log=False,
-            lifespan="off",
-        )
-    )
+    server = uvicorn.Server(http_config(_with_health(wiring.app, health_routes(name, checks)), http))
     tasks: list[asyncio.Task[None]] = [
         asyncio.create_task(_run(task, stop), name=f"{name}-background") for task in wiring.background
     ]

@@ -1,8 +1,9 @@
 """Open311 api keys: `<key_id>.<secret>`; the secret is stored only as its SHA-256.
 
 An api key is a long random string, so a fast hash is enough (unlike a password, it cannot be guessed
-from a dictionary). Valid keys are remembered for a short while so that a busy client's every POST
-does not cost a query; a revoked key stops working within that while.
+from a dictionary). Every presented key is looked up (one primary-key read): a revoked key stops working
+at the next request in every gateway process. A cache would save that read but let a revoked key work on
+for its lifetime; the read is small beside the append a POST makes anyway.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
 
 import asyncpg
 
@@ -39,28 +39,19 @@ async def revoke_api_key(conn: asyncpg.Connection | asyncpg.Pool, key_id: str) -
 
 
 class ApiKeys:
-    """Checks presented keys against the table, remembering valid ones for `remember_seconds`."""
+    """Checks presented keys against the table."""
 
-    def __init__(self, pool: asyncpg.Pool, *, remember_seconds: float = 30.0) -> None:
+    def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
-        self._remember = remember_seconds
-        self._valid: dict[str, tuple[str, float]] = {}
 
     async def holder(self, presented: str | None) -> str | None:
         """To whom the key was issued, or None if it is not a valid, unrevoked key."""
         if not presented or presented.count(".") != 1:
             return None
-        remembered = self._valid.get(presented)
-        now = time.monotonic()
-        if remembered is not None and remembered[1] > now:
-            return remembered[0]
         key_id, secret = presented.split(".")
         row = await self._pool.fetchrow(
             "SELECT secret_hash, issued_to FROM api_keys WHERE key_id = $1 AND revoked_at IS NULL", key_id
         )
         if row is None or not hmac.compare_digest(bytes(row["secret_hash"]), _digest(secret)):
             return None
-        if len(self._valid) > 10_000:
-            self._valid.clear()
-        self._valid[presented] = (row["issued_to"], now + self._remember)
         return str(row["issued_to"])

@@ -1,6 +1,8 @@
 """GET requests: what a client's filters mean, by the spec's rules and the common extensions.
 
 - `service_request_id` (comma-separated) names requests outright; every other filter is then ignored.
+  Each must be a tracking number (its check character right): a mistyped one is a 400 naming the field,
+  never a search for everything; a well-formed number we never gave out finds nothing.
 - `start_date`/`end_date` bound `requested_datetime` and may span at most 90 days; one alone opens a
   90-day window from (or up to) it; neither: the last 90 days, unless `updated_after`/`updated_before`
   are given (a client catching up on changes), which then bound `updated_datetime` alone.
@@ -56,7 +58,10 @@ def split(text: str | None) -> list[str]:
 def criteria(catalogue: Catalogue, filters: Filters, *, now: datetime) -> Criteria | list[FieldProblem]:
     public = tuple(t.code for t in catalogue.public())
     if split(filters.service_request_id):
-        return Criteria(tracking_numbers=_tracking_numbers(filters.service_request_id), service_codes=public)
+        numbers = _tracking_numbers(filters.service_request_id)
+        if isinstance(numbers, FieldProblem):
+            return [numbers]
+        return Criteria(tracking_numbers=numbers, service_codes=public)
     problems: list[FieldProblem] = []
     codes = split(filters.service_code)
     unknown = [code for code in codes if code not in public]
@@ -89,14 +94,21 @@ def criteria(catalogue: Catalogue, filters: Filters, *, now: datetime) -> Criter
 _DATES = ("start_date", "end_date", "updated_after", "updated_before")
 
 
-def _tracking_numbers(text: str | None) -> tuple[str, ...]:
-    """The ids that can be tracking numbers, in their canonical form; others name no request."""
+MAX_IDS = MAX_PAGE_SIZE
+
+
+def _tracking_numbers(text: str | None) -> tuple[str, ...] | FieldProblem:
+    """The ids in their canonical form, or the problem with the first that is no tracking number."""
+    given = split(text)
+    if len(given) > MAX_IDS:
+        return FieldProblem("service_request_id", f"at most {MAX_IDS} tracking numbers")
     numbers: list[str] = []
-    for given in split(text):
+    for one in given:
         try:
-            numbers.append(parse_tracking_number(given))
-        except InvalidTrackingNumber:
-            continue
+            numbers.append(parse_tracking_number(one))
+        except InvalidTrackingNumber as wrong:
+            shown = one if len(one) <= 20 and one.isprintable() else "one of them"
+            return FieldProblem("service_request_id", f"{shown!r} is not a tracking number: {wrong}")
     return tuple(numbers)
 
 

@@ -1,13 +1,16 @@
-"""What shields the gateway: a cap on request bodies, a rate limit on POSTs per client, and no internals
-in error answers.
+"""What shields the gateway: a cap on request bodies and on how long one may take to arrive, a rate limit
+on POSTs per client, and no internals in error answers.
 
-Both limits are plain ASGI middleware, so they act before a body is parsed or anything is appended.
-The rate limit is a moving window per client address, kept in this process (the `limits` library);
-behind a proxy, set FORWARDED_ALLOW_IPS so uvicorn takes the client address from X-Forwarded-For.
+The limits are plain ASGI middleware, so they act before a body is parsed or anything is appended.
+The rate limit is a moving window per client address, kept in this process (the `limits` library).
+The client address is the peer's, unless the peer is one of FORWARDED_ALLOW_IPS (the proxies in front,
+none by default): only then does the runner let uvicorn take it from X-Forwarded-For, so a client
+cannot name itself anew with each request.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
@@ -17,8 +20,11 @@ from fastapi.responses import JSONResponse, Response
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from civic311_intake.entrypoints.api.form_encoding import FormEncoding
 
 log = structlog.get_logger(__name__)
 
@@ -38,11 +44,13 @@ async def _refuse(
 
 
 class BodySizeLimit:
-    """413 for a body over `max_bytes`, whether it says its length or streams it in chunks."""
+    """413 for a body over `max_bytes`, whether it says its length or streams it in chunks; 408 for a body
+    whose next part takes longer than `timeout` seconds to arrive (a stalled or trickling client)."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, timeout: float) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -56,7 +64,11 @@ class BodySizeLimit:
 
         async def counting_receive() -> Message:
             nonlocal received
-            message = await receive()
+            try:
+                async with asyncio.timeout(self.timeout):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyStalled from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
@@ -67,10 +79,20 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, send)
         except BodyTooLarge:
             await _refuse(send, 413, f"request body over {self.max_bytes} bytes")
+        except BodyStalled:
+            log.info("request body stalled", path=scope["path"])
+            await _refuse(send, 408, f"the request body did not arrive within {self.timeout:g} s")
 
 
-class BodyTooLarge(Exception):
-    pass
+# HTTPExceptions, so that a framework reading the body for a route passes them on as they are.
+class BodyTooLarge(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(413, "request body too large")
+
+
+class BodyStalled(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(408, "request body did not arrive in time")
 
 
 # Signed webhooks come from a provider's few addresses on behalf of many residents: they are
@@ -121,10 +143,11 @@ async def _client_left(request: Request, error: Exception) -> Response:
     return Response(status_code=499)
 
 
-def protect(app: FastAPI, *, max_body_bytes: int, posts_per_minute: int) -> None:
+def protect(app: FastAPI, *, max_body_bytes: int, posts_per_minute: int, body_timeout: float) -> None:
     """Install the limits on `app` (no rate limit when `posts_per_minute` is 0)."""
     app.add_exception_handler(ClientDisconnect, _client_left)
     app.add_exception_handler(Exception, _internal_error)
+    app.add_middleware(FormEncoding)  # inside the limits: they bound and time the body it reads
     if posts_per_minute:
         app.add_middleware(PostRateLimit, per_minute=posts_per_minute)
-    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, timeout=body_timeout)

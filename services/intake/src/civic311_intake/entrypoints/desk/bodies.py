@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from civic311_intake.domain.text import text_problem
+
 ANSWERS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Not a tracking number"},
     401: {"description": "No live staff session"},
@@ -16,25 +18,29 @@ ANSWERS: dict[int | str, dict[str, Any]] = {
 
 
 class Body(BaseModel):
-    """A JSON body of the desk's API: unknown fields and NUL characters are a 422 naming the field."""
+    """A JSON body of the desk's API: unknown fields and what is no text (domain.text) are a 422 naming
+    the field."""
 
     model_config = ConfigDict(extra="forbid")
 
     @field_validator("*", mode="before")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
-        """PostgreSQL text and jsonb cannot hold U+0000: refuse it as a bad field, not a server error."""
-        return nul_free(value)
+        """Control characters and lone surrogates are refused as a bad field, not stored or a 500."""
+        return typed_text(value)
 
 
-def nul_free(value: Any) -> Any:
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+def typed_text(value: Any) -> Any:
+    """`value` if every string in it passes the text rule; ValueError naming why otherwise."""
+    if isinstance(value, str):
+        why = text_problem(value)
+        if why is not None:
+            raise ValueError(why)
     if isinstance(value, dict):
         for key, item in value.items():
-            nul_free(key)
-            nul_free(item)
+            typed_text(key)
+            typed_text(item)
     elif isinstance(value, list):
         for item in value:
-            nul_free(item)
+            typed_text(item)
     return value

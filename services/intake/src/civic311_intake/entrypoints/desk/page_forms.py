@@ -21,7 +21,8 @@ from civic311_intake.domain.staff.commands import (
     UpdateStatus,
     WorkStatus,
 )
-from civic311_intake.domain.submission import Submission
+from civic311_intake.domain.submission import Submission, plain_number
+from civic311_intake.domain.text import text_problem
 
 ACTIONS = ("acknowledge", "status", "cost", "transfer", "close")
 _STATUSES = ("in_progress", "on_hold", "reopened")
@@ -35,8 +36,9 @@ def text(form: FormData, name: str, *, limit: int = _NOTE) -> str | None:
         return None
     if len(value) > limit:
         raise BadCommand(name, f"at most {limit} characters")
-    if "\x00" in value:
-        raise BadCommand(name, "must not contain NUL characters")
+    why = text_problem(value)
+    if why is not None:
+        raise BadCommand(name, why)
     return value.strip()
 
 
@@ -148,8 +150,7 @@ def _coordinate(form: FormData, name: str, errors: dict[str, str]) -> float | No
     value = text(form, name, limit=30)
     if value is None:
         return None
-    try:
-        return float(value)
-    except ValueError:
+    number = plain_number(value)
+    if number is None:
         errors[name] = f"{name}: a number in decimal degrees"
-        return None
+    return number

@@ -17,7 +17,7 @@ from starlette.datastructures import FormData
 
 from civic311_backbone.contracts import Contact
 from civic311_city.catalogue import Catalogue, RequestType
-from civic311_intake.domain.submission import FieldProblem, Submission, check_submission
+from civic311_intake.domain.submission import FieldProblem, Submission, check_submission, plain_number
 from civic311_intake.entrypoints.web import LANGUAGES, Translator
 
 TEXT_FIELDS = ("address_string", "lat", "long", "description", "media_url")
@@ -95,11 +95,10 @@ def submission_from(
 def _number(text: str, name: str, t: Translator, errors: dict[str, str]) -> float | None:
     if not text:
         return None
-    try:
-        return float(text)
-    except ValueError:
+    value = plain_number(text.strip())
+    if value is None:
         errors[name] = t(f"problems.{name}")
-        return None
+    return value
 
 
 def _contact(form: ReportForm, t: Translator, errors: dict[str, str]) -> Contact | None:

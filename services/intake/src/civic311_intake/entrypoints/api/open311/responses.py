@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from civic311_intake.domain.submission import FieldProblem
+from civic311_intake.entrypoints.api.errors import MESSAGE, excerpt
 from civic311_intake.entrypoints.api.open311.mapping.services import Error
 from civic311_intake.entrypoints.api.open311.xml import to_xml
 
@@ -37,12 +38,17 @@ def respond(fmt: Format, root: str, payload: BaseModel | list[Any], status_code:
 
 def error(fmt: Format, status_code: int, description: str) -> Response:
     """The spec's error list: `[{"code", "description"}]`, or `<errors><error>…</error></errors>`."""
-    return respond(fmt, "errors", [Error(code=status_code, description=description)], status_code)
+    return respond(
+        fmt, "errors", [Error(code=status_code, description=excerpt(description, MESSAGE))], status_code
+    )
 
 
 def problems(fmt: Format, status_code: int, found: list[FieldProblem]) -> Response:
     """One error per problem, each naming its field and why."""
-    listed = [Error(code=status_code, description=f"{p.field}: {p.message}") for p in found]
+    listed = [
+        Error(code=status_code, description=excerpt(f"{excerpt(p.field)}: {p.message}", MESSAGE))
+        for p in found[:50]
+    ]
     return respond(fmt, "errors", listed, status_code)
 
 

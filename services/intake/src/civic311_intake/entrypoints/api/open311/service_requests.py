@@ -13,12 +13,18 @@ from civic311_backbone.contracts.tracking import InvalidTrackingNumber, parse_tr
 from civic311_backbone.store import EventStore
 from civic311_intake.adapters.access import ApiKeys
 from civic311_intake.adapters.request_index import RequestSearch, count_requests, search_requests
-from civic311_intake.application.filing import SubmissionRejected, file_submission, filing_event_id
+from civic311_intake.application.filing import (
+    IdempotencyKeyReused,
+    SubmissionRejected,
+    file_submission,
+    filing_event_id,
+)
 from civic311_intake.domain.open311.listing import listed_type
 from civic311_intake.domain.open311.search import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Filters, criteria
 from civic311_intake.domain.public_view import PublicRequest, public_view
 from civic311_intake.domain.submission import FieldProblem
 from civic311_intake.entrypoints.api.dependencies import ApiKeysDep, Pool, Store
+from civic311_intake.entrypoints.api.errors import excerpt
 from civic311_intake.entrypoints.api.open311 import request_docs as docs
 from civic311_intake.entrypoints.api.open311.mapping.form import read_open311_form
 from civic311_intake.entrypoints.api.open311.mapping.requests import (
@@ -49,8 +55,8 @@ async def post_request(
     """File a service request (form-encoded); answered with its tracking number at once."""
     try:
         form = await request.form()
-    except HTTPException as unreadable:  # Starlette's answer to a malformed multipart body
-        return problems(fmt, 400, [FieldProblem("request", str(unreadable.detail))])
+    except HTTPException as unreadable:  # a malformed multipart body (400), too big (413), stalled (408)
+        return problems(fmt, unreadable.status_code, [FieldProblem("request", str(unreadable.detail))])
     key = form.get("api_key")  # in the body only: a key in a URL ends up in logs
     key_id = await _key_id(api_keys, key if isinstance(key, str) else None)
     if key_id is None:
@@ -76,6 +82,8 @@ async def post_request(
         )
     except SubmissionRejected as rejected:
         return problems(fmt, 400, rejected.problems)
+    except IdempotencyKeyReused as reused:
+        return problems(fmt, 422, [FieldProblem("Idempotency-Key", str(reused))])
     return respond(fmt, "service_requests", [posted_request(filed.tracking_number)])
 
 
@@ -160,7 +168,7 @@ async def get_request(
     """One request, read from its own stream (so it is current right after POST), as a one-element list."""
     view = await _public_request(store, open311, service_request_id)
     if view is None:
-        return error(fmt, 404, f"service_request_id {service_request_id} is not a request of ours")
+        return error(fmt, 404, f"service_request_id {excerpt(service_request_id)} is not a request of ours")
     return respond(fmt, "service_requests", [_shown(open311, view, extensions)])
 
 
@@ -174,7 +182,7 @@ async def get_token(token: str, fmt: Format, open311: Open311, store: Store) -> 
     """The request a token stands for. Requests get their id at once: a tracking number is its own token."""
     view = await _public_request(store, open311, token)
     if view is None:
-        return error(fmt, 404, f"token {token} is not one we gave out")
+        return error(fmt, 404, f"token {excerpt(token)} is not one we gave out")
     answer = TokenAnswer(service_request_id=view.tracking_number, token=token)
     return respond(fmt, "service_requests", [answer])
 

@@ -7,13 +7,19 @@ Fields it does not know (`api_key`, checked before; `device_id`, `account_id`: w
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from civic311_city.catalogue import Catalogue
-from civic311_intake.domain.submission import FieldProblem, Submission, check_submission, contact_from
+from civic311_intake.domain.submission import (
+    FieldProblem,
+    Submission,
+    check_submission,
+    contact_from,
+    plain_number,
+)
+from civic311_intake.domain.text import text_problem
 
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 _TEXT_FIELDS = ("service_code", "description", "address_string", "address_id", "media_url", "jurisdiction_id")
@@ -38,6 +44,10 @@ def read_open311_form(catalogue: Catalogue, fields: Iterable[tuple[str, str | No
     for name, value in fields:
         if value is None:
             problems.append(FieldProblem(name, "a text value, not a file"))
+            continue
+        why = text_problem(value)
+        if why is not None:  # the one text rule, for every field (numbers too), before any parsing
+            problems.append(FieldProblem(_field_name(name), why))
             continue
         matched = _ATTRIBUTE.match(name)
         if matched is not None:
@@ -70,6 +80,12 @@ def read_open311_form(catalogue: Catalogue, fields: Iterable[tuple[str, str | No
     return ReadForm(submission, problems + [p for p in checked if p.field not in unreadable])
 
 
+def _field_name(name: str) -> str:
+    """The field as an answer names it: `attribute[ITEMS][]` is `attribute[ITEMS]`."""
+    matched = _ATTRIBUTE.match(name)
+    return f"attribute[{matched.group(1)}]" if matched is not None else name
+
+
 def _add_answer(attributes: dict[str, str | list[str]], code: str, value: str, *, many: bool) -> None:
     """`attribute[C][]` always makes a list; `attribute[C]` twice does too (check_submission says if one fits)."""
     before = attributes.get(code)
@@ -88,11 +104,7 @@ def _coordinate(single: dict[str, str], name: str, problems: list[FieldProblem])
     text = single.get(name, "").strip()
     if not text:
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
+    value = plain_number(text)
+    if value is None:
         problems.append(FieldProblem(name, "a number in decimal degrees (WGS 84)"))
-        return None
     return value
