@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from civic311_backbone.embedded import EmbeddedNats, EmbeddedPostgres
+from civic311_backbone.embedded.process import EmbeddedServerError
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,25 @@ class Backbone:
         if self.nats is not None and not self.nats.is_running():
             return f"the embedded NATS server (log: {self.nats.log_path})"
         return None
+
+    def revive(self) -> list[str]:
+        """Start again every embedded server that has exited, on its data and its port (the services
+        were told that port); the names of those started. EmbeddedServerError if one cannot be yet
+        (its port still held, say): the caller tries again later."""
+        revived = []
+        for server, url, name in (
+            (self.postgres, self.database_url, "the embedded PostgreSQL"),
+            (self.nats, self.nats_url, "the embedded NATS server"),
+        ):
+            if server is None or server.is_running():
+                continue
+            server.stop()  # reap the dead process and forget its port
+            started = server.start()
+            if started != url:
+                server.stop()
+                raise EmbeddedServerError(f"{name} came back on another port; its port is still taken")
+            revived.append(name)
+        return revived
 
 
 @contextmanager

@@ -48,6 +48,7 @@ def run_system(data_dir: Path, services: tuple[Service, ...] = SERVICES) -> int:
                 output,
                 on_ready=announce,
                 check_backbone=backbone.dead_server,
+                revive_backbone=backbone.revive,
             )
             return asyncio.run(supervisor.run())
     except EmbeddedServerError as error:

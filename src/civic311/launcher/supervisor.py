@@ -27,8 +27,11 @@ class Supervisor:
         restart_backoff: tuple[float, float] = (1.0, 30.0),
         on_ready: Callable[[], Awaitable[None] | None] = lambda: None,
         check_backbone: Callable[[], str | None] = lambda: None,
+        revive_backbone: Callable[[], list[str]] | None = None,
     ) -> None:
-        """`check_backbone` names a server the processes depend on that has died, if one has."""
+        """`check_backbone` names a server the processes depend on that has died, if one has;
+        `revive_backbone` starts such servers again (blocking; it runs in a thread). Without it a
+        dead server stops everything."""
         self._children = [Child(spec, output) for spec in specs]
         self._output = output
         self._ready_timeout = ready_timeout
@@ -36,6 +39,7 @@ class Supervisor:
         self._backoff = restart_backoff
         self._on_ready = on_ready
         self._check_backbone = check_backbone
+        self._revive_backbone = revive_backbone
         self._stop = asyncio.Event()
 
     async def run(self) -> int:
@@ -96,9 +100,26 @@ class Supervisor:
     async def _keep_running(self) -> int:
         watchers = [asyncio.create_task(self._restart_when_dead(c)) for c in self._children]
         failure: str | None = None
+        first, most = self._backoff
+        backoff = first
         while not self._stop.is_set() and failure is None:
             await self._pause(1.0)
             failure = self._check_backbone()
+            if failure is None or self._revive_backbone is None:
+                continue
+            # The services ride out the outage (they reconnect, and say not ready meanwhile): the
+            # server comes back on its data and port, like any child.
+            self._say(f"{failure} has stopped; starting it again (same data, same port)")
+            try:
+                revived = await asyncio.to_thread(self._revive_backbone)
+            except Exception as error:  # said, and tried again: the launcher stays up
+                self._say(f"could not start it yet ({error}); trying again in {backoff:g} s")
+                await self._pause(backoff)
+                backoff = min(backoff * 2, most)
+            else:
+                self._say(f"{', '.join(revived) or 'nothing'} started again")
+                backoff = first
+            failure = None
         if failure is not None:
             self._say(f"{failure} has stopped; stopping everything")
         self._stop.set()

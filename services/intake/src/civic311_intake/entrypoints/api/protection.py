@@ -14,6 +14,7 @@ import asyncio
 import json
 import time
 
+import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -132,7 +133,33 @@ class PostRateLimit:
         await self.app(scope, receive, send)
 
 
+RETRY_AFTER_SECONDS = 5
+
+
+def _is_outage(error: BaseException) -> bool:
+    """Whether `error` says PostgreSQL cannot be reached (down, restarting, a connection lost)."""
+    return isinstance(
+        error,
+        OSError
+        | TimeoutError
+        | asyncpg.PostgresConnectionError
+        | asyncpg.CannotConnectNowError
+        | asyncpg.InterfaceError
+        | asyncpg.AdminShutdownError
+        | asyncpg.CrashShutdownError,
+    )
+
+
 async def _internal_error(request: Request, error: Exception) -> JSONResponse:
+    if _is_outage(error):
+        # The store is away (readiness says so too): nothing was appended unless the client is told
+        # so, and a POST retried with its Idempotency-Key is filed once. One line, not a traceback.
+        log.warning("store unavailable", path=request.url.path, error=type(error).__name__)
+        return JSONResponse(
+            {"detail": "the service is briefly unavailable; try again shortly"},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     log.exception("unhandled error", path=request.url.path, method=request.method)
     return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)
 
