@@ -35,3 +35,12 @@ def test_a_confidential_report_is_not_kept() -> None:
         index, stream_id="request-X", version=1, event_type="RequestCreated", occurred_at=T0, payload=payload
     )
     assert len(index) == 0
+
+
+def test_words_with_accents_fold_like_plain_ones() -> None:
+    from civic311_dedup.domain.text import normalise
+
+    assert normalise("Señal rota en la ESQUINA, farola caída") == normalise(
+        "senal rota en la esquina farola caida"
+    )
+    assert normalise("Deep pothole!") == normalise("deep   POTHOLE")

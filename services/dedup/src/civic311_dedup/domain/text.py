@@ -152,8 +152,11 @@ def normalise(text: str | None) -> str:
     """The words that carry meaning, folded and mapped to one vocabulary, in order."""
     if not text:
         return ""
-    folded = unicodedata.normalize("NFKD", text[:MAX_CHARS].casefold())
-    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = text[:MAX_CHARS].casefold()
+    if not folded.isascii():  # most reports are plain ASCII: decomposing them changes nothing
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = folded
     words = (_SAME.get(word, word) for word in _WORD.findall(plain))
     return " ".join(word for word in words if word not in _FILLER)
 
