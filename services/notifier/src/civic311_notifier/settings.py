@@ -8,6 +8,7 @@ from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
 
 from civic311_backbone.settings import ServiceSettings
 from civic311_city import CitySettings
+from civic311_notifier.domain.webhooks import STANDARD_SCHEDULE
 
 
 class NotifierSettings(ServiceSettings, CitySettings):
@@ -58,6 +59,21 @@ class NotifierSettings(ServiceSettings, CitySettings):
         default=timedelta(seconds=20),
         description="How long a claimed notification is held by its sender before another may take it "
         "(a sender that died).",
+    )
+
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="Let webhook URLs resolve to private or loopback addresses (tests, a closed network). "
+        "Off: such a subscription is refused, and a delivery whose host has come to resolve so is not sent.",
+    )
+    webhook_retry_schedule: list[float] = Field(
+        default_factory=lambda: list(STANDARD_SCHEDULE),
+        description="Seconds between webhook attempts after each failure (JSON list; Standard Webhooks' "
+        "5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h by default); jittered; then parked.",
+    )
+    webhook_senders: int = Field(default=4, ge=1, le=64, description="Webhook deliveries made at once.")
+    webhook_timeout_seconds: float = Field(
+        default=15.0, gt=0, description="How long a webhook receiver has to answer."
     )
 
     @field_validator("supervisor_emails")

@@ -12,6 +12,7 @@ from civic311_notifier.adapters.mail import MailComposer, MailLinks
 from civic311_notifier.adapters.smtp import SmtpConfig, SmtpSender
 from civic311_notifier.application.notify import NOTIFIED_TYPES
 from civic311_notifier.application.sending import EmailOutbox, SendingPolicy
+from civic311_notifier.application.webhooks import WebhookOutbox, WebhookPolicy
 from civic311_notifier.entrypoints.consumer import notifier_handler
 from civic311_notifier.entrypoints.web import create_app
 from civic311_notifier.settings import NotifierSettings
@@ -61,8 +62,19 @@ async def wire(resources: Resources[NotifierSettings]) -> Wiring:
     settings = resources.settings
     mail = build_outbox(resources)
 
+    hooks = WebhookOutbox(
+        pool=resources.pool,
+        policy=WebhookPolicy(
+            senders=settings.webhook_senders,
+            schedule=tuple(settings.webhook_retry_schedule),
+            timeout_seconds=settings.webhook_timeout_seconds,
+            allow_private=settings.webhook_allow_private,
+        ),
+    )
+
     async def send_soon(_: Envelope[Any]) -> None:
         mail.nudge()
+        hooks.nudge()
 
     consumer = resources.consumer(
         ConsumerSpec(
@@ -81,8 +93,9 @@ async def wire(resources: Resources[NotifierSettings]) -> Wiring:
         store=resources.store,
         secret=settings.resident_link_secret.get_secret_value().encode(),
         admin_token=settings.notifier_admin_token.get_secret_value(),
+        allow_private_webhooks=settings.webhook_allow_private,
     )
-    return Wiring(consumers=[consumer], background=[mail.run], app=app)
+    return Wiring(consumers=[consumer], background=[mail.run, hooks.run], app=app)
 
 
 SERVICE = Service(

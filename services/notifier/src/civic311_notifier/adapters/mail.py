@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.headerregistry import Address
-from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
 from typing import Any
 from urllib.parse import quote
@@ -14,6 +13,7 @@ from urllib.parse import quote
 import jinja2
 
 from civic311_city import Catalogue
+from civic311_notifier.adapters.mime import Outgoing, message_bytes
 from civic311_notifier.adapters.outbox import Pending
 from civic311_notifier.domain.dates import local_date
 from civic311_notifier.domain.links import LinkClaims, sign
@@ -60,6 +60,8 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(["html"]),
         keep_trailing_newline=True,
+        # The templates ship in the package: no stat of each file at every render.
+        auto_reload=False,
     )
 
 
@@ -127,32 +129,47 @@ class MailComposer:
             raise RenderError(f"template {template}: empty subject or text")
         return parts
 
-    def _message(self, recipient: str, key: str, parts: dict[str, str], *, language: str) -> EmailMessage:
-        message = EmailMessage()
-        message["From"] = self._from
-        message["To"] = recipient
-        message["Subject"] = parts["subject"].replace("\n", " ")
-        message["Message-ID"] = self.message_id(key)
-        message["Date"] = format_datetime(datetime.now().astimezone())
-        message["Auto-Submitted"] = "auto-generated"
-        message.set_content(parts["text"] + f"\n\n-- \n{parts['footer']}\n")
-        message.add_alternative(parts["html"], subtype="html")
-        message["Content-Language"] = language  # after the body: setting content clears Content-*
-        return message
+    def _message(
+        self,
+        recipient: str,
+        key: str,
+        parts: dict[str, str],
+        *,
+        language: str,
+        more: Sequence[tuple[str, str]] = (),
+    ) -> Outgoing:
+        return message_bytes(
+            sender=self._from,
+            recipient=recipient,
+            message_id=self.message_id(key),
+            boundary_key=key.replace("-", ""),
+            headers=[
+                ("Subject", parts["subject"]),
+                ("Date", format_datetime(datetime.now(UTC))),
+                ("Auto-Submitted", "auto-generated"),
+                ("Content-Language", language),
+                *more,
+            ],
+            text=parts["text"] + f"\n\n-- \n{parts['footer']}\n",
+            html=parts["html"],
+        )
 
-    def compose(self, item: Pending) -> EmailMessage:
+    def compose(self, item: Pending) -> Outgoing:
         """A resident's e-mail for one outbox row."""
         language = item.language if item.language in ("en", "es") else "en"
         context = self._context(item)
         parts = self._render(f"{language}/{item.kind}.jinja", context)
         parts["text"] += f"\n{parts['unsubscribe_label']}: {context['unsubscribe_url']}"
-        message = self._message(item.recipient, str(item.message_key), parts, language=language)
         # RFC 8058: a mail client's one-click unsubscribe POSTs to this URL; RFC 2369 for the link.
-        message["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        return message
+        unsubscribe = [
+            ("List-Unsubscribe", f"<{context['unsubscribe_url']}>"),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        ]
+        return self._message(
+            item.recipient, str(item.message_key), parts, language=language, more=unsubscribe
+        )
 
-    def compose_digest(self, items: Sequence[Pending], key: str) -> EmailMessage:
+    def compose_digest(self, items: Sequence[Pending], key: str) -> Outgoing:
         """One e-mail to a supervisor with every SLA warning due to them at once."""
         first = items[0]
         rows = [

@@ -158,6 +158,18 @@ async def park(pool: asyncpg.Pool, ids: Sequence[int], *, error: str) -> None:
     )
 
 
+async def park_recipient(pool: asyncpg.Pool, recipient: str, *, channel: str, error: str) -> int:
+    """Park everything still pending for one recipient (a webhook subscription that is disabled)."""
+    done = await pool.fetch(
+        """UPDATE notifier_outbox SET state = 'parked', last_error = $3
+           WHERE recipient = $1 AND channel = $2 AND state = 'pending' RETURNING id""",
+        recipient,
+        channel,
+        error[:2000],
+    )
+    return len(done)
+
+
 async def suppress_sent(pool: asyncpg.Pool, ids: Sequence[int]) -> None:
     await pool.execute(
         "UPDATE notifier_outbox SET state = 'suppressed', sent_at = now() WHERE id = ANY($1)", list(ids)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
 
 import aiosmtplib
+
+from civic311_notifier.adapters.mime import Outgoing
 
 
 class Refused(Exception):
@@ -53,11 +54,16 @@ class SmtpSender:
         self._client = client
         return client
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: Outgoing) -> None:
         """Return once the server has accepted the message; raise Refused or Unavailable otherwise."""
         try:
             client = await self._connected()
-            errors, _ = await client.send_message(message)
+            errors, _ = await client.sendmail(
+                message.sender,
+                [message.recipient],
+                message.data,
+                mail_options=["SMTPUTF8"] if message.smtputf8 else None,
+            )
         except aiosmtplib.SMTPRecipientsRefused as error:
             codes = [r.code for r in error.recipients]
             if all(code >= 500 for code in codes):

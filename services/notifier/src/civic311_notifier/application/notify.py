@@ -15,6 +15,7 @@ import asyncpg
 from civic311_backbone.contracts import Envelope, FollowerAdded, SlaWarning, Unsubscribed, from_record
 from civic311_backbone.store import EventStore
 from civic311_notifier.adapters import outbox
+from civic311_notifier.application.webhooks import deliveries as webhook_deliveries
 from civic311_notifier.domain.audience import fold
 from civic311_notifier.domain.notices import follower_welcome, resident_notices, supervisor_notices
 
@@ -58,8 +59,16 @@ async def note_event(
         notices = follower_welcome(envelope, audience)
     elif isinstance(payload, SlaWarning):
         notices = supervisor_notices(envelope, audience, supervisors)
+        hooks = await webhook_deliveries(envelope, audience, conn)
+        await outbox.add(
+            conn,
+            event_id=envelope.event_id,
+            stream_id=envelope.stream_id,
+            event_at=envelope.recorded_at or envelope.occurred_at,
+            notices=hooks,
+        )
         # Warnings falling due together wait a little to go out as one digest.
-        return await outbox.add(
+        return len(hooks) + await outbox.add(
             conn,
             event_id=envelope.event_id,
             stream_id=envelope.stream_id,
@@ -69,10 +78,11 @@ async def note_event(
         )
     else:
         notices = resident_notices(envelope, audience)
+    notices = [n for n in notices if n.channel == "email"]
     return await outbox.add(
         conn,
         event_id=envelope.event_id,
         stream_id=envelope.stream_id,
         event_at=envelope.occurred_at,
-        notices=[n for n in notices if n.channel == "email"],
+        notices=[*notices, *await webhook_deliveries(envelope, audience, conn)],
     )

@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from email.message import EmailMessage
 from typing import Protocol
 
 import asyncpg
@@ -24,8 +23,10 @@ from prometheus_client import Counter, Histogram
 from civic311_backbone.contracts import utc_now
 from civic311_notifier.adapters import outbox
 from civic311_notifier.adapters.mail import MailComposer, RenderError
+from civic311_notifier.adapters.mime import Outgoing
 from civic311_notifier.adapters.outbox import Pending
 from civic311_notifier.adapters.smtp import Refused, Unavailable
+from civic311_notifier.application.marking import SentMarker
 
 log = structlog.get_logger(__name__)
 
@@ -42,7 +43,7 @@ _DIGESTS = uuid.UUID("0e6f6a55-9d87-4f55-8f0e-2b8c3c7b5d11")
 
 
 class MailSender(Protocol):
-    async def send(self, message: EmailMessage) -> None: ...
+    async def send(self, message: Outgoing) -> None: ...
     async def close(self) -> None: ...
 
 
@@ -78,14 +79,21 @@ class EmailOutbox:
         self._connect = connect
         self._policy = policy
         self._wake = asyncio.Event()
+        self._marker = SentMarker(lambda ids: outbox.mark_sent(pool, ids))
 
     def nudge(self) -> None:
         """Something was added to the outbox: look now rather than at the next idle poll."""
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        workers = [self._worker(stop, self._work_one) for _ in range(self._policy.senders)]
-        await asyncio.gather(*workers, self._worker(stop, self._work_digest))
+        senders_done = asyncio.Event()  # the marker outlives the senders: their last ids are marked
+        marking = asyncio.ensure_future(self._marker.run(senders_done))
+        try:
+            workers = [self._worker(stop, self._work_one) for _ in range(self._policy.senders)]
+            await asyncio.gather(*workers, self._worker(stop, self._work_digest))
+        finally:
+            senders_done.set()
+            await marking
 
     async def _worker(self, stop: asyncio.Event, step: Callable[[MailSender], object]) -> None:
         sender = self._connect()
@@ -134,7 +142,7 @@ class EmailOutbox:
             return True
         return await self._deliver(sender, claimed, message)
 
-    async def _deliver(self, sender: MailSender, items: list[Pending], message: EmailMessage) -> bool:
+    async def _deliver(self, sender: MailSender, items: list[Pending], message: Outgoing) -> bool:
         """Send one message for these rows; False when the server is unavailable (they wait)."""
         try:
             await sender.send(message)
@@ -144,7 +152,7 @@ class EmailOutbox:
         except Unavailable as error:
             await self._later(items, str(error), count=True)
             return False
-        await outbox.mark_sent(self._pool, [p.id for p in items])
+        self._marker.sent([p.id for p in items])
         now = utc_now()
         for item in items:
             SENT.labels(item.kind).inc()

@@ -10,7 +10,9 @@ from typing import Any, Literal
 from civic311_backbone.contracts import Assigned, Closed, Envelope, FollowerAdded, SlaWarning, StatusUpdated
 from civic311_notifier.domain.audience import Audience, ChannelName, Language
 
-Kind = Literal["received", "transferred", "reopened", "updated", "closed", "duplicate", "sla_warning"]
+Kind = Literal[
+    "received", "transferred", "reopened", "updated", "closed", "duplicate", "sla_warning", "webhook"
+]
 
 _MESSAGE_IDS = uuid.UUID("5b0c0f5e-0c3a-4a51-9a43-93d7f1c1a311")
 
@@ -21,7 +23,8 @@ class Notice:
 
     kind: Kind
     recipient: str
-    channel: ChannelName
+    """An e-mail address, a phone number, or a webhook subscription's id."""
+    channel: ChannelName | Literal["webhook"]
     language: Language
     facts: Mapping[str, Any]
     """What the message says, as JSON values: tracking number, type, department, due time, notes."""

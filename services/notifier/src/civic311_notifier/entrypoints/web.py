@@ -5,14 +5,20 @@ POST /unsubscribe?t=...          one-click (body List-Unsubscribe=One-Click) or 
 GET  /admin/notifications        the outbox by state (?state=parked), bearer token
 POST /admin/notifications/retry  send parked notifications again ({"ids": [...]})
 GET  /admin/notifications/counts how many in each state
+POST /admin/webhooks             subscribe another system (its secret is in this answer only)
+GET  /admin/webhooks             the subscriptions, their state and deliveries (never the secrets)
+DELETE /admin/webhooks/{id}      disable a subscription
 """
 
 from __future__ import annotations
 
 import hmac
+import uuid
 from html import escape
+from typing import Any
 
 import asyncpg
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -20,8 +26,12 @@ from starlette.routing import Route
 
 from civic311_backbone.store import EventStore
 from civic311_notifier.adapters import outbox
+from civic311_notifier.adapters import webhooks as webhook_store
 from civic311_notifier.application.unsubscribe import Scope, unsubscribe
+from civic311_notifier.application.webhooks import RefusedSubscription
+from civic311_notifier.application.webhooks import subscribe as subscribe_webhook
 from civic311_notifier.domain.links import InvalidLink, LinkClaims, verify
+from civic311_notifier.domain.webhooks import Subscription
 
 _WORDS = {
     "en": {
@@ -45,6 +55,42 @@ _WORDS = {
 }
 
 
+class WebhookRequest(BaseModel):
+    """What another system asks for when it subscribes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: AnyHttpUrl
+    event_types: list[str] = Field(min_length=1)
+    departments: list[str] = Field(default_factory=list)
+    service_codes: list[str] = Field(default_factory=list)
+    personal_data: bool = False
+    confidential: bool = False
+
+    def subscription(self) -> Subscription:
+        return Subscription(
+            id="",
+            url=str(self.url),
+            event_types=frozenset(self.event_types),
+            departments=frozenset(self.departments),
+            service_codes=frozenset(self.service_codes),
+            personal_data=self.personal_data,
+            confidential=self.confidential,
+        )
+
+
+def shown(subscription: Subscription) -> dict[str, Any]:
+    return {
+        "id": subscription.id,
+        "url": subscription.url,
+        "event_types": sorted(subscription.event_types),
+        "departments": sorted(subscription.departments),
+        "service_codes": sorted(subscription.service_codes),
+        "personal_data": subscription.personal_data,
+        "confidential": subscription.confidential,
+    }
+
+
 def _page(language: str, body: str, status: int = 200) -> HTMLResponse:
     title = _WORDS[language]["title"]
     return HTMLResponse(
@@ -61,7 +107,14 @@ def _language(request: Request) -> str:
     return "es" if wanted.lower().startswith("es") else "en"
 
 
-def create_app(*, pool: asyncpg.Pool, store: EventStore, secret: bytes, admin_token: str) -> Starlette:
+def create_app(
+    *,
+    pool: asyncpg.Pool,
+    store: EventStore,
+    secret: bytes,
+    admin_token: str,
+    allow_private_webhooks: bool = False,
+) -> Starlette:
     def claims_of(request: Request) -> LinkClaims | None:
         try:
             return verify(request.query_params.get("t", ""), secret, action="unsubscribe")
@@ -130,8 +183,44 @@ def create_app(*, pool: asyncpg.Pool, store: EventStore, secret: bytes, admin_to
             return JSONResponse({"detail": 'ids: a JSON body {"ids": [1, 2]} is required'}, 400)
         return JSONResponse({"retried": await outbox.unpark(pool, ids)})
 
+    async def subscribe(request: Request) -> Response:
+        if not authorised(request):
+            return refused()
+        try:
+            wanted = WebhookRequest.model_validate_json(await request.body())
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or "body"
+            return JSONResponse({"detail": f"{field}: {first['msg']}"}, 422)
+        try:
+            made, key = await subscribe_webhook(
+                pool, wanted.subscription(), allow_private=allow_private_webhooks
+            )
+        except RefusedSubscription as error:
+            return JSONResponse({"detail": str(error)}, 422)
+        return JSONResponse({**shown(made), "secret": key, "state": "active"}, 201)
+
+    async def subscriptions(request: Request) -> Response:
+        if not authorised(request):
+            return refused()
+        return JSONResponse({"webhooks": await webhook_store.listing(pool)})
+
+    async def unsubscribe_webhook(request: Request) -> Response:
+        if not authorised(request):
+            return refused()
+        try:
+            ident = str(uuid.UUID(request.path_params["id"]))
+        except ValueError:
+            return JSONResponse({"detail": "id: not a subscription id"}, 404)
+        if not await webhook_store.disable(pool, ident, reason="disabled by an operator"):
+            return JSONResponse({"detail": "id: no active subscription with this id"}, 404)
+        return JSONResponse({"id": ident, "state": "disabled"})
+
     return Starlette(
         routes=[
+            Route("/admin/webhooks", subscribe, methods=["POST"]),
+            Route("/admin/webhooks", subscriptions, methods=["GET"]),
+            Route("/admin/webhooks/{id}", unsubscribe_webhook, methods=["DELETE"]),
             Route("/unsubscribe", show, methods=["GET"]),
             Route("/unsubscribe", act, methods=["POST"]),
             Route("/admin/notifications", notifications, methods=["GET"]),
