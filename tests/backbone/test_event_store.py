@@ -239,3 +239,31 @@ async def test_payload_fields_are_cut_out_in_the_database_up_to_an_instant(store
     for bad in ("x; DROP TABLE events", "location.", "location..lat", "Location"):
         with pytest.raises(ValueError, match="payload field"):
             [r async for page in store.read_payload_fields({bad: "text"}) for r in page]
+
+
+async def test_a_replay_waits_for_events_committed_before_it_began_that_an_open_transaction_hides(
+    store: EventStore, pool: asyncpg.Pool
+) -> None:
+    # Given a transaction elsewhere that took a transaction id and stays open (holding back the
+    # horizon), and then three events committed after it began
+    async with pool.acquire() as blocker:
+        holding = blocker.transaction()
+        await holding.start()
+        await blocker.fetchval("SELECT pg_current_xact_id()")
+        stream = new_stream_id()
+        await store.append(stream, [request_created(), status_updated(), status_updated()], expected_version=0)
+
+        # When a replay starts while it is open
+        async def replayed() -> list[int]:
+            return [fact.global_position async for page in store.read_fact_pages() for fact in page]
+
+        replay = asyncio.create_task(replayed())
+        await asyncio.sleep(0.2)  # the replay has read what it could: nothing yet
+        waiting = not replay.done()
+        await holding.rollback()
+
+    # Then it waited, and once the transaction ended it read every event committed before it began
+    positions = await asyncio.wait_for(replay, timeout=10)
+    assert waiting
+    assert len(positions) == 3
+    assert positions == sorted(positions)

@@ -56,7 +56,13 @@ _LAST_POSITION_UNTIL = (
     "SELECT max(global_position + 0) FROM events WHERE occurred_at <= $1 "
     "AND global_position < (SELECT safe_position_horizon())"
 )
-_NO_BOUND = 2**63 - 1
+_HEAD = "SELECT max(global_position) FROM events"
+_BEHIND_HORIZON = (
+    "SELECT EXISTS (SELECT 1 FROM events WHERE global_position > $1 AND global_position <= $2 "
+    "AND global_position >= (SELECT safe_position_horizon()))"
+)
+HEAD_WAIT_SECONDS = 30.0
+"""How long a replay waits for committed events that other open transactions keep above the horizon."""
 WAKE_SPACING = 0.004
 """Seconds between two wake-ups of the store's followers from one process, at least."""
 _FIELD_PATH = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
@@ -212,36 +218,54 @@ class EventStore:
     async def _pages_until(
         self, query: str, *, after: int, until: datetime | None, page_size: int
     ) -> AsyncIterator[list[asyncpg.Record]]:
-        """The pages of `query` (see `_UNTIL`) in global order, none empty.
+        """The pages of `query` (see `_UNTIL`) in global order, none empty: the store as it stood when
+        the read began, every event committed by then and none stored later.
 
         Up to an instant, the last page would have to look through every later event to be sure
         none occurred by then (events imported late carry early times). So the last position that
         did is looked up at once, on another connection, while the first pages are read and folded;
-        once known, it bounds the pages, and the read stops there. It is the store as it stood when
-        the read began: an event that occurred by `until` but is stored after that is not read.
+        once known, it bounds the pages, and the read stops there.
+
+        Reads stay below the gap-safe horizon, which any transaction still open elsewhere in the
+        cluster holds back. Events committed before the read began may lie above it for a moment; the
+        read waits for them (the horizon moves on as those transactions end) rather than stop short,
+        up to `HEAD_WAIT_SECONDS`, after which it ends where the horizon stood, and says so in the log.
         """
         last: asyncio.Task[int | None] | None = None
         if until is not None:
             last = asyncio.ensure_future(self._pool.fetchval(_LAST_POSITION_UNTIL, until))
-        position = after
+        head = await self._pool.fetchval(_HEAD) or 0
+        position, waited = after, 0.0
         try:
             while True:
-                bound = _NO_BOUND
+                bound = head
                 if last is not None and last.done():
                     if (known := last.result()) is None:
                         return  # nothing occurred by then
-                    bound = known
+                    bound = min(known, head)
                 rows = await self._pool.fetch(query, position, page_size, until, bound)
                 if rows:
                     yield rows
-                if len(rows) < page_size:
+                    position = rows[-1][0]
+                if len(rows) == page_size:
+                    continue
+                if position >= bound or not await self._behind_horizon(position, bound):
                     return
-                position = rows[-1][0]
+                if waited >= HEAD_WAIT_SECONDS:
+                    log.warning("replay ended below the store's head", position=position, head=bound)
+                    return
+                pause = min(0.005 + waited / 10, 0.1)  # soon at first, then a tenth of a second
+                await asyncio.sleep(pause)
+                waited += pause
         finally:
             if last is not None and not last.done():
                 last.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await last
+
+    async def _behind_horizon(self, position: int, bound: int) -> bool:
+        """Whether committed events after `position` (up to `bound`) wait above the horizon."""
+        return bool(await self._pool.fetchval(_BEHIND_HORIZON, position, bound))
 
     async def read_payload_fields(
         self,
