@@ -251,7 +251,9 @@ async def test_a_replay_waits_for_events_committed_before_it_began_that_an_open_
         await holding.start()
         await blocker.fetchval("SELECT pg_current_xact_id()")
         stream = new_stream_id()
-        await store.append(stream, [request_created(), status_updated(), status_updated()], expected_version=0)
+        await store.append(
+            stream, [request_created(), status_updated(), status_updated()], expected_version=0
+        )
 
         # When a replay starts while it is open
         async def replayed() -> list[int]:

@@ -6,11 +6,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-LAST_INSTANT = datetime.max.replace(tzinfo=UTC)
-"""Where a period ending on the last day there is (9999-12-31) ends: no later instant can be written."""
-
 from civic311_city import Districts
 from civic311_reporting.domain.requests import RequestState
+
+LAST_INSTANT = datetime.max.replace(tzinfo=UTC)
+"""Where a period ending on the last day there is (9999-12-31) ends: no later instant can be written."""
 
 
 @dataclass(frozen=True, slots=True)
