@@ -7,6 +7,9 @@ idempotent by itself may go without (`ConsumerSpec.idempotent`). An exception ro
 back and asks JetStream to deliver again after a backoff (FastStream's default policy since 0.6 would
 terminate the message instead, so the ack policy is MANUAL and this module decides). After
 `max_attempts` failed deliveries the message is parked on the dead-letter subject with its error.
+An outage of PostgreSQL or NATS is no fault of the message: such failures are delivered again (with a
+capped backoff) for as long as the outage lasts, are not counted towards parking, and are logged once
+per outage, not once per message.
 
 Handling one message at a time would make a consumer's rate the inverse of one handler's round trips
 to the database. Messages are therefore handed to `lanes` workers, chosen by the event's stream: the
@@ -22,6 +25,7 @@ import zlib
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 import structlog
@@ -38,6 +42,7 @@ from civic311_backbone.contracts import (
     from_wire,
     stream_subjects,
 )
+from civic311_backbone.service.outage import Outage, backoff, is_outage
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 
@@ -51,6 +56,8 @@ PARKED = Counter(
 
 MAX_ACK_PENDING = 256
 """Messages a consumer may hold unacknowledged (in its lanes, or waiting for them) at a time."""
+
+_OUTAGE_MEMORY = 4 * MAX_ACK_PENDING
 
 Handler = Callable[[Envelope[Any], asyncpg.Connection], Awaitable[None]]
 """Apply one event's effect using the given connection, inside the consumer's transaction."""
@@ -104,6 +111,9 @@ class EventConsumer:
         self._lanes: list[asyncio.Queue[Delivery]] = []
         self._workers: list[asyncio.Task[None]] = []
         self._stopping = False
+        self._outage = Outage(f"consumer {spec.name}")
+        self._outage_deliveries: dict[UUID, int] = {}
+        """Deliveries of a message that failed on an outage, by event id: they are not its fault."""
         self.handled = 0
 
     def subscribe(self, broker: NatsBroker) -> None:
@@ -171,9 +181,12 @@ class EventConsumer:
             envelope, msg = await lane.get()
             try:
                 await self._handle(envelope, msg)
-            except Exception:
+            except Exception as error:
                 # Acking or NAKing failed (the connection is gone): JetStream redelivers after ack_wait.
-                log.exception("could not settle a message", consumer=self.spec.name)
+                if is_outage(error):
+                    self._outage.began(error, consumer=self.spec.name)
+                else:
+                    log.exception("could not settle a message", consumer=self.spec.name)
             finally:
                 lane.task_done()
 
@@ -183,8 +196,11 @@ class EventConsumer:
                 appends_before = self._store.appends_in_transactions
                 applied = await self._apply(envelope)
             except Exception as error:
-                await self._retry_or_park(msg, error)
+                await self._retry_or_park(envelope, msg, error)
                 return
+            self._outage_deliveries.pop(envelope.event_id, None)
+            if self._outage.ongoing:
+                self._outage.ended(consumer=self.spec.name)
             if applied:
                 if self._store.appends_in_transactions != appends_before:
                     self._store.wake_followers()  # the handler appended: let the relay know
@@ -212,12 +228,24 @@ class EventConsumer:
             await self.spec.handler(envelope, conn)
         return True
 
-    async def _retry_or_park(self, msg: NatsMessage, error: Exception) -> None:
-        attempts = _deliveries(msg)
+    async def _retry_or_park(self, envelope: Envelope[Any], msg: NatsMessage, error: Exception) -> None:
+        if is_outage(error):
+            # The store (or the bus) is away: not this message's fault. It is delivered again until the
+            # outage ends, however long that takes, and these deliveries do not count towards parking.
+            seen = self._outage_deliveries.get(envelope.event_id, 0) + 1
+            if len(self._outage_deliveries) >= _OUTAGE_MEMORY:
+                self._outage_deliveries.clear()  # forgetting only means counting a few more attempts
+            self._outage_deliveries[envelope.event_id] = seen
+            self._outage.began(error, consumer=self.spec.name)
+            RETRIED.labels(self.spec.name).inc()
+            await msg.nack(delay=backoff(seen, first=0.5, most=10.0))
+            return
+        attempts = _deliveries(msg) - self._outage_deliveries.get(envelope.event_id, 0)
         if attempts >= self.spec.max_attempts:
+            self._outage_deliveries.pop(envelope.event_id, None)
             await self._park(msg, error, attempts=attempts)
             return
-        delay = self.spec.backoff_seconds[min(attempts, len(self.spec.backoff_seconds)) - 1]
+        delay = self.spec.backoff_seconds[min(max(attempts, 1), len(self.spec.backoff_seconds)) - 1]
         log.warning(
             "handler failed; will be redelivered",
             error=describe(error),

@@ -30,9 +30,11 @@ async def wire(resources: Resources[RelaySettings]) -> Wiring:
     )
 
     async def follow_store(stop: asyncio.Event) -> None:
-        # Its own connection: it holds the advisory lock that makes this relay the active one.
+        # Its own connection: it holds the advisory lock that makes this relay the active one. A lost
+        # connection ends `relay.run`; the runner calls this again (service.outage) for a new one.
         conn = await asyncpg.connect(
             str(settings.database_url),
+            timeout=10.0,
             server_settings={
                 "search_path": settings.database_schema,
                 "application_name": "civic311-relay",
@@ -41,7 +43,10 @@ async def wire(resources: Resources[RelaySettings]) -> Wiring:
         try:
             await relay.run(conn, stop)
         finally:
-            await conn.close()
+            try:
+                await conn.close(timeout=2.0)
+            except Exception:  # the server is away: drop the socket rather than wait for it
+                conn.terminate()
 
     return Wiring(background=[follow_store])
 

@@ -6,11 +6,17 @@ Nats-Msg-Id = event_id, so JetStream drops a re-publish inside its duplicate win
 relay reads back the tail of the stream to skip whatever it had published after its last checkpoint,
 which also covers a restart after the window has passed. One relay is active at a time: it holds a
 PostgreSQL advisory lock on its own connection; a second copy waits on that lock as a standby.
+
+An outage of NATS is ridden out here (the page is published again until acknowledged, one warning
+per outage); an outage of PostgreSQL ends `run` with the connection's error, and the runner starts it
+again on a new connection once the store answers: the lock is taken again, the checkpoint read again,
+and the stream's tail read again, so nothing is skipped and nothing is published twice.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import zlib
 from dataclasses import dataclass, field
 from uuid import UUID
@@ -25,6 +31,7 @@ from prometheus_client import Counter, Gauge
 from civic311_backbone.contracts import event_subject, to_wire
 from civic311_backbone.relay.checkpoints import load_checkpoint, save_checkpoint
 from civic311_backbone.relay.jetstream import ensure_stream
+from civic311_backbone.service.outage import Outage, backoff
 from civic311_backbone.service.pausing import pause
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, RecordedEvent
@@ -117,7 +124,11 @@ class Relay:
         finally:
             self.status.active = False
             ACTIVE.set(0)
-            await conn.remove_listener(self._store.notify_channel, self._on_notify)
+            if not conn.is_closed():  # a lost connection took the listener (and the lock) with it
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(
+                        conn.remove_listener(self._store.notify_channel, self._on_notify), 2.0
+                    )
 
     async def _wait_for_appends(self, stop: asyncio.Event) -> None:
         """Until an append wakes the relay (or the poll interval passes), then `linger` more: the
@@ -134,25 +145,46 @@ class Relay:
         """Publish a page and wait for every ack; on failure retry the whole page (JetStream dedups).
 
         Returns False if told to stop before the page was acknowledged."""
-        attempt = 0
+        outage = Outage("relay publishing")
         while True:
             futures: list[asyncio.Future[PubAck]] = []
             try:
                 for event in page:
                     if event.event_id not in skip:
                         futures.append(await self._publish_one(event))
-                await asyncio.wait_for(asyncio.gather(*futures), self._ack_timeout)
+                if not await self._acked(futures, stop):
+                    return False
+                outage.ended()
                 return True
             except Exception as error:  # any failure: retry the page after a backoff
                 for future in futures:
                     future.cancel()
-                attempt += 1
                 self.status.errors += 1
                 self.status.last_error = repr(error)
-                delay = min(0.1 * 2**attempt, 5.0)
-                log.warning("publish failed; retrying page", error=repr(error), retry_in=delay)
-                if await pause(stop, timeout=delay):
+                outage.began(error, position=page[0].global_position)
+                if await pause(stop, timeout=backoff(outage.attempts)):
                     return False
+
+    async def _acked(self, futures: list[asyncio.Future[PubAck]], stop: asyncio.Event) -> bool:
+        """Wait for every ack (at most `ack_timeout`, which raises); False if told to stop first, so
+        that SIGTERM while NATS is away stops the relay at once (the checkpoint has not moved)."""
+        acks: asyncio.Future[object] = asyncio.ensure_future(asyncio.gather(*futures))
+        stopping: asyncio.Future[object] = asyncio.ensure_future(stop.wait())
+        try:
+            done, _ = await asyncio.wait(
+                {acks, stopping}, timeout=self._ack_timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            stopping.cancel()
+        if acks in done:
+            acks.result()
+            return True
+        acks.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await acks
+        if stop.is_set():
+            return False
+        raise TimeoutError(f"JetStream did not acknowledge {len(futures)} events in {self._ack_timeout} s")
 
     async def _publish_one(self, event: RecordedEvent) -> asyncio.Future[PubAck]:
         return await self._js.publish_async(

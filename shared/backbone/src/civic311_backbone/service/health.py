@@ -1,12 +1,14 @@
 """Health and metrics endpoints, the same on every service.
 
 /health/live   the process answers
-/health/ready  every check passes (the store answers, the bus is connected, ...): 200, else 503
+/health/ready  every check passes (the store answers, the bus is connected, ...): 200, else 503;
+               while PostgreSQL or NATS is away the service stays up and answers 503 here
 /metrics       Prometheus text format
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -17,6 +19,8 @@ from starlette.routing import Route
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
 
+CHECK_TIMEOUT_SECONDS = 3.0
+
 
 def health_routes(service: str, checks: Mapping[str, ReadinessCheck]) -> list[Route]:
     async def live(_: Request) -> Response:
@@ -26,7 +30,8 @@ def health_routes(service: str, checks: Mapping[str, ReadinessCheck]) -> list[Ro
         results: dict[str, bool] = {}
         for name, check in checks.items():
             try:
-                results[name] = await check()
+                # Bounded: a check on a server that does not answer says "not ready", it does not hang.
+                results[name] = await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
             except Exception:
                 results[name] = False
         ok = all(results.values())

@@ -5,7 +5,9 @@ A service declares itself once (`Service`: its name, settings class, wiring and 
 the store's migrations and then the service's own (one ledger per service, `<name>_migrations`), the NATS
 broker, the JetStream streams, the service's consumers and background tasks, one HTTP server (health,
 metrics and the service's own pages). SIGTERM or SIGINT stops it gracefully: the HTTP server and
-consumers first, then the connections.
+consumers first, then the connections, each step bounded in time. A background task that loses its
+connection to PostgreSQL or NATS is started again once it can be (service.outage); readiness says not
+ready meanwhile; any other failure of a task stops the process, which exits non-zero to be restarted.
 """
 
 from __future__ import annotations
@@ -31,10 +33,13 @@ from civic311_backbone.logging import configure_logging
 from civic311_backbone.relay.jetstream import ensure_stream
 from civic311_backbone.service.health import ReadinessCheck, health_routes
 from civic311_backbone.service.http_server import http_config
+from civic311_backbone.service.outage import keep_running
 from civic311_backbone.settings import ServiceSettings
 from civic311_backbone.store import EventStore, bundled_migrations, create_pool, migrate, notify_channel
 
 log = structlog.get_logger(__name__)
+
+READINESS_TIMEOUT_SECONDS = 2.0
 
 BackgroundTask = Callable[[asyncio.Event], Awaitable[None]]
 
@@ -124,7 +129,7 @@ async def serve(service: Service[S], settings: S) -> None:
     await broker.start()
 
     async def database_ready() -> bool:
-        return bool(await pool.fetchval("SELECT true"))
+        return bool(await pool.fetchval("SELECT true", timeout=READINESS_TIMEOUT_SECONDS))
 
     async def bus_ready() -> bool:
         return bool(broker.connection.is_connected)
@@ -132,7 +137,10 @@ async def serve(service: Service[S], settings: S) -> None:
     checks = {"database": database_ready, "nats": bus_ready, **wiring.checks}
     server = uvicorn.Server(http_config(_with_health(wiring.app, health_routes(name, checks)), http))
     tasks: list[asyncio.Task[None]] = [
-        asyncio.create_task(_run(task, stop), name=f"{name}-background") for task in wiring.background
+        asyncio.create_task(
+            keep_running(task, stop, name=f"{name} background task"), name=f"{name}-background"
+        )
+        for task in wiring.background
     ]
     # What start-up built (the app, its routes and models, the catalogue) lives as long as the
     # process: kept out of the collector's walks, whose full passes otherwise stall requests.
@@ -145,14 +153,19 @@ async def serve(service: Service[S], settings: S) -> None:
     finally:
         stop.set()
         server.should_exit = True
-        await asyncio.gather(http_task, *tasks, return_exceptions=True)
+        # Every step of the shutdown is bounded: during an outage a drain, a close or a task's last
+        # write may wait on a server that is not there, and SIGTERM must still stop the process.
+        await _within(asyncio.gather(http_task, *tasks, return_exceptions=True), 3.0, "background tasks")
+        for task in (http_task, *tasks):
+            task.cancel()
         for consumer in wiring.consumers:
-            await consumer.stop()
-        await broker.stop()
+            await _within(consumer.stop(grace_seconds=2.0), 3.0, "a consumer")
+        await _within(broker.stop(), 2.0, "the NATS connection")
         for hook in wiring.on_stop:
-            await hook()
-        await store.drain()
-        await pool.close()
+            await _within(hook(), 2.0, "a stop hook")
+        await _within(store.drain(), 1.0, "the store's followers")
+        if not await _within(pool.close(), 2.0, "the database pool"):
+            pool.terminate()
         log.info("service stopped")
 
 
@@ -168,8 +181,16 @@ def _with_health(app: ASGIApp | None, health: Sequence[BaseRoute]) -> ASGIApp:
     return Starlette(routes=routes)
 
 
-async def _run(task: BackgroundTask, stop: asyncio.Event) -> None:
-    await task(stop)
+async def _within(step: Awaitable[object], seconds: float, what: str) -> bool:
+    """Await one step of the shutdown for at most `seconds`; False (and a line) if it took longer."""
+    try:
+        await asyncio.wait_for(step, seconds)
+    except TimeoutError:
+        log.warning("shutdown step timed out; going on", step=what, seconds=seconds)
+        return False
+    except Exception as error:
+        log.warning("shutdown step failed; going on", step=what, error=repr(error)[:200])
+    return True
 
 
 async def _until_stopped_or_failed(stop: asyncio.Event, tasks: list[asyncio.Task[None]]) -> None:
