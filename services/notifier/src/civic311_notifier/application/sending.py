@@ -89,8 +89,12 @@ class EmailOutbox:
         senders_done = asyncio.Event()  # the marker outlives the senders: their last ids are marked
         marking = asyncio.ensure_future(self._marker.run(senders_done))
         try:
-            workers = [self._worker(stop, self._work_one) for _ in range(self._policy.senders)]
-            await asyncio.gather(*workers, self._worker(stop, self._work_digest))
+            # A task group: a sender that fails (the database went away) takes the others down with it,
+            # so the runner starts a whole new set, none left behind handing ids to a finished marker.
+            async with asyncio.TaskGroup() as senders:
+                for _ in range(self._policy.senders):
+                    senders.create_task(self._worker(stop, self._work_one))
+                senders.create_task(self._worker(stop, self._work_digest))
         finally:
             senders_done.set()
             await marking

@@ -116,8 +116,13 @@ class WebhookOutbox:
     async def run(self, stop: asyncio.Event) -> None:
         timeout = httpx.Timeout(self._policy.timeout_seconds)
         # Redirects are not followed: a public URL must not lead the notifier to a private one.
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
-            await asyncio.gather(*(self._worker(stop, client) for _ in range(self._policy.senders)))
+        # A task group: a worker that fails (the database went away) takes the others down with it.
+        async with (
+            httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client,
+            asyncio.TaskGroup() as workers,
+        ):
+            for _ in range(self._policy.senders):
+                workers.create_task(self._worker(stop, client))
 
     async def _worker(self, stop: asyncio.Event, client: httpx.AsyncClient) -> None:
         while not stop.is_set():

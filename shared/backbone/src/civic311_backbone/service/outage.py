@@ -48,6 +48,8 @@ _FILE_ERRORS = (FileNotFoundError, FileExistsError, IsADirectoryError, NotADirec
 def is_outage(error: BaseException) -> bool:
     """Whether `error` says PostgreSQL or NATS cannot be reached just now, rather than a fault in the
     code or the data. An error raised while handling one (a rollback on a dead connection) counts too."""
+    if isinstance(error, BaseExceptionGroup):  # workers in a task group that met it together
+        return all(is_outage(inner) for inner in error.exceptions)
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:

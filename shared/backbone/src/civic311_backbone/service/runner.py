@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import signal
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from civic311_backbone.logging import configure_logging
 from civic311_backbone.relay.jetstream import ensure_stream
 from civic311_backbone.service.health import ReadinessCheck, health_routes
 from civic311_backbone.service.http_server import http_config
-from civic311_backbone.service.outage import keep_running
+from civic311_backbone.service.outage import is_outage, keep_running
 from civic311_backbone.settings import ServiceSettings
 from civic311_backbone.store import EventStore, bundled_migrations, create_pool, migrate, notify_channel
 
@@ -101,6 +102,7 @@ def run(service: Service[S]) -> None:
     """The entry point of a service process: its settings from the environment, then `serve`."""
     settings = service.settings()
     configure_logging(service=service.name, level=settings.log_level, fmt=settings.log_format)
+    logging.getLogger("asyncpg.pool").addFilter(_without_traceback)
     # uvloop: the libuv event loop, several times faster than asyncio's own at sockets.
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         runner.run(serve(service, settings))
@@ -179,6 +181,15 @@ def _with_health(app: ASGIApp | None, health: Sequence[BaseRoute]) -> ASGIApp:
     if app is not None:
         routes.append(Mount("/", app=app))
     return Starlette(routes=routes)
+
+
+def _without_traceback(record: logging.LogRecord) -> bool:
+    """asyncpg's pool logs each failed attempt to restore its connection floor with a traceback; in an
+    outage that is expected (readiness says so): one line with the error is enough."""
+    if record.exc_info and record.exc_info[1] is not None and is_outage(record.exc_info[1]):
+        record.msg = f"{record.getMessage()} ({type(record.exc_info[1]).__name__}: {record.exc_info[1]})"
+        record.args, record.exc_info, record.exc_text = None, None, None
+    return True
 
 
 async def _within(step: Awaitable[object], seconds: float, what: str) -> bool:
