@@ -1,23 +1,26 @@
 """The embedded PostgreSQL, then the embedded NATS, SIGKILLed under load: the launcher starts each again
-(same data, same port), every service rides out the outage without a restart, and nothing accepted is
-lost or done twice: accepted = stored once = assigned once, and the bus holds what the store holds."""
+(same data, same port), every service rides out the outage without a restart (its process id is the
+same, its readiness said not ready meanwhile and ready after, no traceback printed), and nothing
+accepted is lost or done twice: accepted = stored once = assigned once, and the bus holds what the
+store holds."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 from pathlib import Path
 from uuid import uuid4
 
 import asyncpg
 import httpx
+import psutil
 import pytest
 
 from tests.support.waiting import eventually
 from tests.system.test_make_run import published_ids, start_system, stop_system
 
-STILL_RESTARTED = {"relay", "notifier", "reporting"}
 RATE = 10
 """POSTs a second the load sends (the 2-core test machine also runs the whole system)."""
 
@@ -69,6 +72,50 @@ class Load:
         raise AssertionError(f"{key} never accepted")
 
 
+class Readiness:
+    """Each service's /health/ready answers, polled through the run: what each said, in order."""
+
+    def __init__(self, urls: dict[str, str]) -> None:
+        self.urls = urls
+        self.seen: dict[str, list[int]] = {name: [] for name in urls}
+        self.stopping = asyncio.Event()
+
+    async def run(self) -> None:
+        async with httpx.AsyncClient(timeout=10) as client:
+            while not self.stopping.is_set():
+                for name, url in self.urls.items():
+                    try:
+                        status = (await client.get(url)).status_code
+                    except httpx.TransportError:
+                        status = 0  # the process is not answering at all
+                    if not self.seen[name] or self.seen[name][-1] != status:
+                        self.seen[name].append(status)
+                await asyncio.sleep(0.2)  # the poll's pace, not a wait for an outcome
+
+
+def _health_urls(run_text: str) -> dict[str, str]:
+    found = re.findall(r"^\s+(\S+) health\s+(http://\S+)$", run_text, flags=re.MULTILINE)
+    return {name: url for name, url in found if "mail" not in name}
+
+
+def _pids_by_port(launcher: int) -> dict[int, int]:
+    """The launcher's children's pids by the TCP port each listens on."""
+    pids: dict[int, int] = {}
+    for child in psutil.Process(launcher).children(recursive=True):
+        try:
+            for conn in child.net_connections(kind="tcp"):
+                if conn.status == psutil.CONN_LISTEN:
+                    pids[conn.laddr.port] = child.pid
+        except psutil.Error:
+            continue
+    return pids
+
+
+def _service_pids(launcher: int, urls: dict[str, str]) -> dict[str, int]:
+    by_port = _pids_by_port(launcher)
+    return {name: by_port[int(url.split(":")[2].split("/")[0])] for name, url in urls.items()}
+
+
 def _pid_in(path: Path) -> int:
     return int(path.read_text().split()[0])
 
@@ -78,6 +125,11 @@ def _pid_in(path: Path) -> int:
 async def test_embedded_servers_killed_under_load_come_back_and_nothing_is_lost(tmp_path: Path) -> None:
     run, database_url, nats_url, (api_key, _) = start_system(tmp_path)
     gateway = run.wait_for(r"gateway\s+(http://127\.0\.0\.1:\d+)/")[1]
+    urls = _health_urls(run.text)
+    assert {"relay", "notifier", "reporting", "routing", "dedup"} <= set(urls), urls
+    pids = _service_pids(run.process.pid, urls)
+    readiness = Readiness(urls)
+    watching = asyncio.create_task(readiness.run())
     load = Load(gateway, api_key)
     loading = asyncio.create_task(load.run())
     try:
@@ -97,6 +149,15 @@ async def test_embedded_servers_killed_under_load_come_back_and_nothing_is_lost(
     finally:
         load.stopping.set()
         await asyncio.wait_for(loading, timeout=300)
+
+    async def all_ready() -> dict[str, list[int]]:
+        return readiness.seen
+
+    await eventually(
+        all_ready, until=lambda seen: all(s[-1] == 200 for s in seen.values()), timeout=120, what="ready"
+    )
+    readiness.stopping.set()
+    await watching
 
     try:
         pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
@@ -122,14 +183,22 @@ async def test_embedded_servers_killed_under_load_come_back_and_nothing_is_lost(
         print(  # the fault test's figures, for the issue
             f"\naccepted {len(numbers)}, stored once {sum(stored.values())}, assigned once "
             f"{len(numbers)}, store events {len(store_ids)} = bus {len(on_bus)}; answers {load.answers}; "
-            f"restarted by the launcher: {restarted}"
+            f"readiness seen {readiness.seen}; restarted by the launcher: {restarted}"
         )
-        for line in run.text.splitlines():
-            if any(f"{name} " in line[:12] for name in STILL_RESTARTED) and "rror" in line:
-                print(line[:300])
-        # These three still exit on the outage (the launcher restarts them; nothing is lost): riding it
-        # out as intake, routing and dedup do is what remains for them.
-        assert not [line for line in restarted if line.split("|")[1].split()[0] not in STILL_RESTARTED]
+        assert not restarted, "a service exited on the outage instead of riding it out"
+        assert _service_pids(run.process.pid, urls) == pids, "a service's process was replaced"
+        for name, seen in readiness.seen.items():
+            # Not ready while a server was away, then ready again.
+            assert 503 in seen and seen[-1] == 200, (name, seen)
+            # Answering all along is not held yet: on the 2-core test machine, flooded by the load's
+            # refused retries (429s), the gateway and the relay have each missed one poll's 10 s
+            # deadline (0 in the figures printed above) around NATS coming back.
+        tracebacks = [line for line in run.text.splitlines() if "Traceback" in line]
+        # The gateway is left out here: it has been seen to answer one POST 500 with an "unhandled
+        # error" ConnectionRefusedError as PostgreSQL went away (printed, for its own issue).
+        for line in tracebacks:
+            print(line[:300])
+        assert not [line for line in tracebacks if not line.startswith("intake")], tracebacks[:5]
     finally:
         stop_system(run)
 
