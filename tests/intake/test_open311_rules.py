@@ -127,10 +127,16 @@ def test_ids_name_requests_outright_and_other_filters_are_ignored() -> None:
     number = new_tracking_number()
     as_typed = number.lower().replace("-", " ")
 
-    chosen = found(Filters(service_request_id=f"{as_typed}, not-one", status="nonsense", service_code="NOPE"))
+    chosen = found(Filters(service_request_id=as_typed, status="nonsense", service_code="NOPE"))
 
     assert chosen.tracking_numbers == (number,)
     assert chosen.statuses == () and chosen.requested_from is None and chosen.requested_to is None
+    # a list with one malformed number is refused, naming the field, rather than searching for the rest
+    assert criteria(CATALOGUE, Filters(service_request_id=f"{as_typed}, not-one"), now=NOW) == [
+        FieldProblem(
+            "service_request_id", "'not-one' is not a tracking number: a tracking number has 8 characters"
+        )
+    ]
 
 
 def test_confidential_types_are_never_searched() -> None:
