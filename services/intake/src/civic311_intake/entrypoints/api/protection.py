@@ -14,7 +14,6 @@ import asyncio
 import json
 import time
 
-import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -25,6 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from civic311_backbone.service.outage import is_outage
 from civic311_intake.entrypoints.api.form_encoding import FormEncoding
 
 log = structlog.get_logger(__name__)
@@ -136,30 +136,47 @@ class PostRateLimit:
 RETRY_AFTER_SECONDS = 5
 
 
-def _is_outage(error: BaseException) -> bool:
-    """Whether `error` says PostgreSQL cannot be reached (down, restarting, a connection lost)."""
-    return isinstance(
-        error,
-        OSError
-        | TimeoutError
-        | asyncpg.PostgresConnectionError
-        | asyncpg.CannotConnectNowError
-        | asyncpg.InterfaceError
-        | asyncpg.AdminShutdownError
-        | asyncpg.CrashShutdownError,
+class StoreOutage:
+    """503 with Retry-After while the store or the bus cannot be reached, whatever part of the app met it
+    (a route, a dependency, another middleware; wrapped or not), logged as one line. Outermost of the
+    app's own middleware, so nothing below it turns an outage into a 500 or a traceback."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watching_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching_send)
+        except Exception as error:
+            if started or not is_outage(error):
+                raise
+            await _unavailable(str(scope.get("path", "")), error)(scope, receive, send)
+
+
+def _unavailable(path: str, error: BaseException) -> JSONResponse:
+    # The store is away (readiness says so too): nothing was appended unless the client is told so,
+    # and a POST retried with its Idempotency-Key is filed once. One line, not a traceback.
+    log.warning("store unavailable", path=path, error=type(error).__name__)
+    return JSONResponse(
+        {"detail": "the service is briefly unavailable; try again shortly"},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
 
 
 async def _internal_error(request: Request, error: Exception) -> JSONResponse:
-    if _is_outage(error):
-        # The store is away (readiness says so too): nothing was appended unless the client is told
-        # so, and a POST retried with its Idempotency-Key is filed once. One line, not a traceback.
-        log.warning("store unavailable", path=request.url.path, error=type(error).__name__)
-        return JSONResponse(
-            {"detail": "the service is briefly unavailable; try again shortly"},
-            status_code=503,
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
+    if is_outage(error):
+        return _unavailable(request.url.path, error)
     log.exception("unhandled error", path=request.url.path, method=request.method)
     return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)
 
@@ -178,3 +195,4 @@ def protect(app: FastAPI, *, max_body_bytes: int, posts_per_minute: int, body_ti
     if posts_per_minute:
         app.add_middleware(PostRateLimit, per_minute=posts_per_minute)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, timeout=body_timeout)
+    app.add_middleware(StoreOutage)  # last added, so outermost: it sees what every layer below raises
