@@ -104,9 +104,11 @@ async def open311_gateway(
     *,
     relay: bool = True,
     env: Mapping[str, str] | None = None,
+    ready_timeout: float = 30.0,
 ) -> AsyncIterator[Open311Gateway]:
     """The gateway as its own process, in a schema and stream of its own, with an api key issued to "test";
-    with the relay (which fills the request index) unless told not.
+    with the relay (which fills the request index) unless told not. `ready_timeout` bounds each
+    process's start (a busy machine needs longer).
 
     Starting a gateway costs seconds on this machine, so a test module shares one; its tests tell their
     requests apart by the tracking numbers they were given, never by counting everything.
@@ -133,13 +135,13 @@ async def open311_gateway(
             for process in processes:
                 process.start()
             for process in processes:
-                await process.wait_ready()
+                await process.wait_ready(timeout=ready_timeout)
             url = processes[0].url
             store = EventStore(pool, notify_channel=notify_channel(settings))
             async with httpx.AsyncClient(base_url=f"{url}/open311/v2", timeout=30) as client:
                 gateway = Open311Gateway(client=client, api_key=api_key, pool=pool, store=store, url=url)
                 if relay:  # the first event reaches the index once the consumer is up: wait for that here
-                    await gateway.indexed(await gateway.file(**pothole()), timeout=90)
+                    await gateway.indexed(await gateway.file(**pothole()), timeout=max(90, ready_timeout))
                 yield gateway
             await store.drain()
         finally:
