@@ -3,18 +3,14 @@ one recorded outcome; staff reviews are carried out; the index is rebuilt from t
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
 from faststream.nats import NatsBroker
-from nats.aio.client import Client as NatsClient
 
 from civic311_backbone.contracts import Actor, DuplicateReviewed, RequestCreated, new_event
 from civic311_backbone.contracts.tracking import new_tracking_number, stream_id_for
-from civic311_backbone.relay.jetstream import ensure_stream
-from civic311_backbone.relay.relay import Relay
 from civic311_backbone.service.runner import Resources, migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, RecordedEvent
@@ -28,23 +24,6 @@ from tests.dedup.support import CORNER, moved, report
 from tests.support.waiting import eventually
 
 REVIEWER = Actor(kind="staff", id="reviewer-ana")
-
-
-@pytest.fixture
-async def relay_running(
-    store: EventStore, nats_client: NatsClient, settings: BackboneSettings
-) -> AsyncIterator[None]:
-    await ensure_stream(nats_client.jetstream(), settings)
-    relay = Relay(store=store, js=nats_client.jetstream(), settings=settings, page_size=100)
-    conn = await asyncpg.connect(
-        str(settings.database_url), server_settings={"search_path": settings.database_schema}
-    )
-    stop = asyncio.Event()
-    running = asyncio.create_task(relay.run(conn, stop))
-    yield
-    stop.set()
-    await running
-    await conn.close()
 
 
 @pytest.fixture

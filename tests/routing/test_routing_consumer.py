@@ -3,7 +3,6 @@ stored TransferRequested as one Assigned that moves the request, or one Transfer
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -27,8 +26,6 @@ from civic311_backbone.contracts import (
     new_event,
     to_wire,
 )
-from civic311_backbone.relay.jetstream import ensure_stream
-from civic311_backbone.relay.relay import Relay
 from civic311_backbone.service.runner import Resources, migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, RecordedEvent
@@ -63,23 +60,6 @@ def _pothole(**answers: str) -> RequestCreated:
         attributes=answers,
         channel="web",
     )
-
-
-@pytest.fixture
-async def relay_running(
-    store: EventStore, nats_client: NatsClient, settings: BackboneSettings
-) -> AsyncIterator[None]:
-    await ensure_stream(nats_client.jetstream(), settings)
-    relay = Relay(store=store, js=nats_client.jetstream(), settings=settings, page_size=100)
-    conn = await asyncpg.connect(
-        str(settings.database_url), server_settings={"search_path": settings.database_schema}
-    )
-    stop = asyncio.Event()
-    running = asyncio.create_task(relay.run(conn, stop))
-    yield
-    stop.set()
-    await running
-    await conn.close()
 
 
 @pytest.fixture

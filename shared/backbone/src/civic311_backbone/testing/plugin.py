@@ -15,7 +15,8 @@ import pytest
 from nats.aio.client import Client as NatsClient
 from nats.js.errors import NotFoundError
 
-from civic311_backbone.relay.jetstream import dead_letter_stream
+from civic311_backbone.relay.jetstream import dead_letter_stream, ensure_stream
+from civic311_backbone.relay.relay import Relay
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
 from civic311_backbone.testing.servers import nats_url, postgres_url
@@ -137,3 +138,21 @@ async def nats_client(settings: BackboneSettings) -> AsyncIterator[NatsClient]:
         with contextlib.suppress(NotFoundError):
             await client.jetstream().delete_stream(stream)
     await client.close()
+
+
+@pytest.fixture
+async def relay_running(
+    store: EventStore, nats_client: NatsClient, settings: BackboneSettings
+) -> AsyncIterator[None]:
+    """The relay, in this process, publishing this test's store to its stream until the test ends."""
+    await ensure_stream(nats_client.jetstream(), settings)
+    relay = Relay(store=store, js=nats_client.jetstream(), settings=settings, page_size=100)
+    conn = await asyncpg.connect(
+        str(settings.database_url), server_settings={"search_path": settings.database_schema}
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(relay.run(conn, stop))
+    yield
+    stop.set()
+    await running
+    await conn.close()
