@@ -269,3 +269,31 @@ async def test_a_replay_waits_for_events_committed_before_it_began_that_an_open_
     assert waiting
     assert len(positions) == 3
     assert positions == sorted(positions)
+
+
+async def test_a_replay_reads_what_the_horizon_let_through_between_its_last_page_and_its_check(
+    store: EventStore, pool: asyncpg.Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given three events hidden by a transaction elsewhere that ends just after the replay has read
+    # its (empty) page and before it asks whether anything still waits above the horizon
+    async with pool.acquire() as blocker:
+        holding = blocker.transaction()
+        await holding.start()
+        await blocker.fetchval("SELECT pg_current_xact_id()")
+        await store.append(
+            new_stream_id(), [request_created(), status_updated(), status_updated()], expected_version=0
+        )
+        checked, open_ = store._behind_horizon, [True]
+
+        async def check_after_the_transaction_ended(position: int, bound: int) -> bool:
+            if open_.pop() if open_ else False:  # the first check: end the transaction first
+                await holding.rollback()
+            return await checked(position, bound)
+
+        monkeypatch.setattr(store, "_behind_horizon", check_after_the_transaction_ended)
+
+        # When the replay runs
+        positions = [fact.global_position async for page in store.read_fact_pages() for fact in page]
+
+    # Then it read every event once the horizon had moved past them, not stopped at the empty page
+    assert len(positions) == 3

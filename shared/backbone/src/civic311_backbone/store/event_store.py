@@ -235,7 +235,7 @@ class EventStore:
         if until is not None:
             last = asyncio.ensure_future(self._pool.fetchval(_LAST_POSITION_UNTIL, until))
         head = await self._pool.fetchval(_HEAD) or 0
-        position, waited = after, 0.0
+        position, waited, settled = after, 0.0, False
         try:
             while True:
                 bound = head
@@ -249,8 +249,14 @@ class EventStore:
                     position = rows[-1][0]
                 if len(rows) == page_size:
                     continue
-                if position >= bound or not await self._behind_horizon(position, bound):
+                if settled or position >= bound:
                     return
+                if not await self._behind_horizon(position, bound):
+                    # Nothing up to the bound waits above the horizon now; but it may have moved on
+                    # since the page was read, so read once more (positions lost to rolled-back
+                    # transactions mean `position` need not reach the bound).
+                    settled = True
+                    continue
                 if waited >= HEAD_WAIT_SECONDS:
                     log.warning("replay ended below the store's head", position=position, head=bound)
                     return
