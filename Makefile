@@ -31,11 +31,12 @@ chromium:
 			$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
 		else echo "no chromium and no apt-get: the page tests will be skipped (set CHROMIUM=...)"; fi; }
 
+# Two workers: most tests wait on PostgreSQL, NATS or a child process, so two keep both cores busy.
 test: .venv/.synced chromium
-	$(UV) run --frozen pytest
+	$(UV) run --frozen pytest -n 2 --dist loadgroup
 
 test-fast: .venv/.synced
-	$(UV) run --frozen pytest -m "not slow"
+	$(UV) run --frozen pytest -n 2 --dist loadgroup -m "not slow"
 
 lint: .venv/.synced
 	$(UV) run --frozen ruff check .
