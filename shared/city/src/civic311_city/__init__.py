@@ -16,7 +16,7 @@ from civic311_city.catalogue import (
 )
 from civic311_city.city import City, load_city
 from civic311_city.districts import Districts
-from civic311_city.loading import CityConfigError, load_catalogue, load_districts
+from civic311_city.loading import CityConfigError, load_catalogue, load_districts, load_geocoder
 from civic311_city.settings import CitySettings
 from civic311_city.wording import Wording
 
@@ -37,4 +37,5 @@ __all__ = [
     "load_catalogue",
     "load_city",
     "load_districts",
+    "load_geocoder",
 ]

@@ -12,11 +12,14 @@ from pydantic import ValidationError
 
 from civic311_city.catalogue import Catalogue, RequestType
 from civic311_city.districts import Districts
+from civic311_city.geocoding import Geocoder, load_address_points
+from civic311_city.settings import CitySettings
 from civic311_city.wording import Translation
 
 DATA = Path(__file__).parent / "data"
 SAMPLE_CATALOGUE = DATA / "catalogue.toml"
 SAMPLE_DISTRICTS = DATA / "districts.geojson"
+SAMPLE_ADDRESS_POINTS = DATA / "address_points.csv"
 
 
 class CityConfigError(ValueError):
@@ -67,6 +70,19 @@ def load_districts(path: Path | str | None = None) -> Districts:
         return Districts.from_geojson(json.loads(source.read_text(encoding="utf-8")))
     except ValueError as error:
         raise CityConfigError(f"{source}: {error}") from error
+
+
+def load_geocoder(settings: CitySettings, districts: Districts) -> Geocoder:
+    """The geocoder over the city's address points (default: the sample city's); a match outside
+    every district is no place of this city."""
+    source = settings.address_points_path or SAMPLE_ADDRESS_POINTS
+    try:
+        listed = load_address_points(source, settings.address_points_columns)
+    except OSError as error:
+        raise CityConfigError(f"{source}: {error.strerror}") from error
+    except ValueError as error:  # its message names the file and the row already
+        raise CityConfigError(str(error)) from error
+    return Geocoder(listed, inside=lambda lat, long: districts.containing(lat, long) is not None)
 
 
 def _request_type(source: Path, entry: Any, lines: list[int], index: int) -> RequestType:

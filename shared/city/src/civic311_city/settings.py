@@ -33,6 +33,16 @@ class CitySettings(BaseSettings):
         default=None,
         description="District polygons (GeoJSON, a `name` per feature); unset: the sample city's.",
     )
+    address_points_path: Path | None = Field(
+        default=None,
+        description="The city's address points, for geocoding: a CSV (address, lat, long, id) or a GeoJSON "
+        "FeatureCollection of Points with an `address` property; unset: the sample city's.",
+    )
+    address_points_columns: dict[str, str] = Field(
+        default={},
+        description='The CSV\'s column names (or GeoJSON properties) where they differ, JSON: {"address": '
+        '"FULL_ADDRESS", "lat": "LATITUDE", "long": "LONGITUDE", "id": "ADDRESS_ID"}.',
+    )
     holiday_country: str = Field(default="US", description="Country of the public holidays (ISO code).")
     holiday_subdivision: str | None = Field(
         default="MA", description="State or province of the public holidays, if any."
