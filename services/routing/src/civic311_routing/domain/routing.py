@@ -17,6 +17,7 @@ from civic311_routing.domain.rules import Rule, first_match
 DEFAULT_RULE = "default-by-type"
 UNKNOWN_TYPE_RULE = "unknown-service-code"
 OUTSIDE = "outside-every-district"
+UNPLACED = "address-not-placed"
 ROUTING = Actor(kind="service", id="routing")
 
 
@@ -63,11 +64,18 @@ class Router:
         )
         queue = home_queue(request_type, district)
         rule_name = rule.name if rule is not None else DEFAULT_RULE
-        if request_type.queue_by_district and district is None and (rule is None or rule.queue is None):
+        department = (rule and rule.department) or request_type.department
+        queue = (rule and rule.queue) or queue
+        unplaced = request.location.unplaced
+        if unplaced is not None and district is None:
+            # An address the geocoder could not place: people who read addresses place it first.
+            department, queue = self.triage.department, self.triage.queue
+            rule_name = f"{rule_name}; {UNPLACED}: {unplaced.replace('_', ' ')}"
+        elif request_type.queue_by_district and district is None and (rule is None or rule.queue is None):
             rule_name = f"{rule_name}; {OUTSIDE}: central queue"
         return Assigned(
-            department=(rule and rule.department) or request_type.department,
-            queue=(rule and rule.queue) or queue,
+            department=department,
+            queue=queue,
             priority=(rule and rule.priority) or request_type.priority,
             due_at=self.due(request_type, created_at),
             district=district,

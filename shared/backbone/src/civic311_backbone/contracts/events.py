@@ -61,6 +61,20 @@ class Location(BaseModel):
         max_length=100,
         description="Id of the address in the city's address database.",
     )
+    geocoded: Literal["exact", "fuzzy", "intersection", "nearest"] | None = Field(
+        default=None,
+        description="How the point was found from the address in the city's address points (exact key, "
+        "typo-tolerant street, the corner of two streets, the nearest listed house on the street); unset: "
+        "the point, if any, is the one the resident gave.",
+    )
+    matched_address: str | None = Field(
+        default=None, max_length=500, description="The address as the city's list writes the one geocoded."
+    )
+    unplaced: Literal["not_found", "ambiguous", "outside_city", "geocoder_error"] | None = Field(
+        default=None,
+        description="Why the address could not be placed: not in the city's addresses, more than one "
+        "address fits, outside the city, or the geocoder failed; the request then goes to triage.",
+    )
 
 
 class Contact(BaseModel):
