@@ -9,7 +9,7 @@ from civic311_city import City, load_city
 from civic311_intake.adapters.access import ApiKeys, StaffAccounts
 from civic311_intake.adapters.schema import MIGRATIONS, SERVICE_NAME
 from civic311_intake.entrypoints import channels, desk, pages, web
-from civic311_intake.entrypoints.api import errors, open311, tracking
+from civic311_intake.entrypoints.api import errors, nearby, open311, tracking
 from civic311_intake.entrypoints.api.protection import protect
 from civic311_intake.entrypoints.desk import duplicates as duplicate_review
 from civic311_intake.entrypoints.duplicate_reviews import review_projector
@@ -34,6 +34,7 @@ def create_app(resources: Resources[IntakeSettings], settings: IntakeSettings, c
     )
     errors.install(app)  # one error writer for every route
     app.include_router(tracking.router)
+    app.include_router(nearby.router)  # "already reported?"
     open311.install(app, city.catalogue, settings.catalogue_path)
     web.install(  # the pages' layer
         app, city_name=settings.city_name, time_zone=settings.city_time_zone, catalogue=city.catalogue

@@ -19,6 +19,8 @@ class IndexEntry:
     queue: str | None
     priority: str | None
     district: str | None
+    listed: bool = False
+    """Whether 'already reported?' may offer it: open, placed, not confidential, not a duplicate."""
 
 
 def index_entry(events: list[Envelope[Any]], *, stream_version: int) -> IndexEntry | None:
@@ -33,4 +35,9 @@ def index_entry(events: list[Envelope[Any]], *, stream_version: int) -> IndexEnt
         queue=latest.queue if latest else None,
         priority=latest.priority if latest else None,
         district=latest.district if latest else None,
+        listed=state.status == "open"
+        and not state.created.confidential
+        and state.duplicate_of is None
+        and state.created.location.lat is not None
+        and state.created.location.long is not None,
     )

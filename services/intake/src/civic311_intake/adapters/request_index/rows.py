@@ -8,14 +8,16 @@ from civic311_intake.domain.request_index import IndexEntry
 
 _UPSERT = """
 INSERT INTO request_index (tracking_number, stream_version, service_code, status, stage, department,
-                           queue, priority, district, due_at, requested_at, updated_at, view)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
+                           queue, priority, district, due_at, requested_at, updated_at, view,
+                           lat, long, listed)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16)
 ON CONFLICT (tracking_number) DO UPDATE SET
     stream_version = EXCLUDED.stream_version, service_code = EXCLUDED.service_code,
     status = EXCLUDED.status, stage = EXCLUDED.stage, department = EXCLUDED.department,
     queue = EXCLUDED.queue, priority = EXCLUDED.priority, district = EXCLUDED.district,
     due_at = EXCLUDED.due_at, requested_at = EXCLUDED.requested_at,
-    updated_at = EXCLUDED.updated_at, view = EXCLUDED.view
+    updated_at = EXCLUDED.updated_at, view = EXCLUDED.view,
+    lat = EXCLUDED.lat, long = EXCLUDED.long, listed = EXCLUDED.listed
 WHERE request_index.stream_version < EXCLUDED.stream_version
 """
 
@@ -38,4 +40,7 @@ async def write_row(conn: asyncpg.Connection, entry: IndexEntry) -> None:
         view.requested_at,
         view.updated_at,
         view.model_dump_json(),
+        view.lat,
+        view.long,
+        entry.listed,
     )
