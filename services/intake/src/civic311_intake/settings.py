@@ -42,6 +42,12 @@ class IntakeSettings(ServiceSettings, CitySettings):
         ge=0,
         description="POSTs one client address may send in a moving minute before 429; 0: no limit.",
     )
+    geocode_per_minute: int = Field(
+        default=120,
+        ge=0,
+        description="Address lookups (GET /api/geocode…) one client address may make in a moving minute "
+        "before 429; 0: no limit.",
+    )
 
     # SMS and e-mail in (civic311_intake.entrypoints.channels). No secret has a default: unset means that
     # channel is off.

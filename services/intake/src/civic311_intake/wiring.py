@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from civic311_backbone.service.runner import Resources, Service, Wiring
-from civic311_city import City, load_city
+from civic311_city import City, load_city, load_geocoder
+from civic311_city.geocoding import Geocoder
 from civic311_intake.adapters.access import ApiKeys, StaffAccounts
 from civic311_intake.adapters.schema import MIGRATIONS, SERVICE_NAME
 from civic311_intake.entrypoints import channels, desk, pages, web
-from civic311_intake.entrypoints.api import errors, nearby, open311, tracking
+from civic311_intake.entrypoints.api import errors, geocode, nearby, open311, tracking
 from civic311_intake.entrypoints.api.protection import protect
 from civic311_intake.entrypoints.desk import duplicates as duplicate_review
 from civic311_intake.entrypoints.duplicate_reviews import review_projector
@@ -18,7 +19,9 @@ from civic311_intake.entrypoints.pages import resident_links
 from civic311_intake.settings import IntakeSettings
 
 
-def create_app(resources: Resources[IntakeSettings], settings: IntakeSettings, city: City) -> FastAPI:
+def create_app(
+    resources: Resources[IntakeSettings], settings: IntakeSettings, city: City, geocoder: Geocoder
+) -> FastAPI:
     app = FastAPI(title="civic311 intake gateway", version="0.1.0")
     app.state.settings = settings
     app.state.city = city
@@ -35,6 +38,7 @@ def create_app(resources: Resources[IntakeSettings], settings: IntakeSettings, c
     errors.install(app)  # one error writer for every route
     app.include_router(tracking.router)
     app.include_router(nearby.router)  # "already reported?"
+    geocode.install(app, geocoder, per_minute=settings.geocode_per_minute)
     open311.install(app, city.catalogue, settings.catalogue_path)
     web.install(  # the pages' layer
         app, city_name=settings.city_name, time_zone=settings.city_time_zone, catalogue=city.catalogue
@@ -49,9 +53,11 @@ def create_app(resources: Resources[IntakeSettings], settings: IntakeSettings, c
 async def wire(resources: Resources[IntakeSettings]) -> Wiring:
     settings = resources.settings
     city = load_city(settings)  # once per process: every part below is handed what it needs of it
+    # The address points, read once per process too; of the services, only the gateway needs them.
+    geocoder = load_geocoder(settings, city.districts)
     indexer = resources.consumer(request_indexer(resources.store))
     reviews = resources.consumer(review_projector(resources.store))  # the review queue
-    app = create_app(resources, settings, city)
+    app = create_app(resources, settings, city, geocoder)
     text_channels = await channels.install(app, resources, settings, city.catalogue)  # SMS and e-mail in
     return Wiring(
         app=app,

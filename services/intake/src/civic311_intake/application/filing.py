@@ -19,13 +19,17 @@ from dataclasses import dataclass
 from uuid import UUID, uuid5
 
 import asyncpg
+import structlog
 
 from civic311_backbone.contracts import Actor, RequestCreated, new_event
 from civic311_backbone.contracts.tracking import STREAM_PREFIX, new_tracking_number, stream_id_for
 from civic311_backbone.store import AppendResult, EventIdReused, EventStore, NewEvent, WrongExpectedVersion
 from civic311_city.catalogue import Catalogue
+from civic311_city.geocoding import Answer, Geocoder, Unplaced
+from civic311_intake.domain.placing import wants_geocoding
 from civic311_intake.domain.submission import FieldProblem, Submission, check_submission, request_created
 
+_log = structlog.get_logger(__name__)
 _FILINGS = UUID("6f1c2a8e-3d4b-5c6a-9e7f-0a1b2c3d4e5f")
 
 
@@ -115,14 +119,35 @@ async def file_submission(
     actor: Actor,
     allow_confidential: bool = False,
     event_id: UUID | None = None,
+    geocoder: Geocoder | None = None,
 ) -> FiledRequest:
     """Check the submission and file it; SubmissionRejected (nothing appended) lists what is wrong.
 
     `event_id`: from `filing_event_id` when the client named its request with an idempotency key.
+    `geocoder`: places an address given without a point (see `geocode`).
     """
     problems = check_submission(catalogue, submission, allow_confidential=allow_confidential)
     if problems:
         raise SubmissionRejected(problems)
+    placed = geocode(geocoder, submission)
     return await file_request(
-        store, lambda number: request_created(catalogue, submission, number), actor=actor, event_id=event_id
+        store,
+        lambda number: request_created(catalogue, submission, number, placed),
+        actor=actor,
+        event_id=event_id,
     )
+
+
+def geocode(geocoder: Geocoder | None, submission: Submission) -> Answer | None:
+    """The geocoder's answer for an address without a point; None where there is nothing to place.
+
+    It never stops a filing: a geocoder that fails files the request unplaced, with that reason.
+    """
+    address = submission.address_string
+    if geocoder is None or address is None or not wants_geocoding(submission.lat, submission.long, address):
+        return None
+    try:
+        return geocoder.forward(address)
+    except Exception as error:  # any failure of the geocoder: filed unplaced, and said so
+        _log.error("geocoding failed; filed unplaced", error=type(error).__name__)
+        return Unplaced("geocoder_error", "the geocoder failed")

@@ -12,16 +12,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from civic311_backbone.contracts import Contact, Location, RequestCreated
+from civic311_backbone.contracts import Contact, RequestCreated
 from civic311_backbone.contracts.events import Channel, Language
 from civic311_city.catalogue import Attribute, Catalogue, RequestType
+from civic311_city.geocoding import Answer
+from civic311_intake.domain.placing import MAX_ADDRESS_ID as MAX_ADDRESS_ID  # its limit lives with its use
+from civic311_intake.domain.placing import location_of
 from civic311_intake.domain.text import text_problem
 
 MAX_DESCRIPTION = 4000
 MAX_TEXT_ANSWER = 4000
 MAX_ADDRESS = 500
 MAX_MEDIA_URL = 2000
-MAX_ADDRESS_ID = 100
 MAX_JURISDICTION_ID = 100
 _CONTACT_LIMITS = {"first_name": 100, "last_name": 100, "email": 254, "phone": 40}
 
@@ -210,18 +212,22 @@ def _answer_problem(question: Attribute, answer: str | list[str]) -> str | None:
     return None if len(answer) <= limit else f"at most {limit} characters"
 
 
-def request_created(catalogue: Catalogue, submission: Submission, tracking_number: str) -> RequestCreated:
-    """The event of a checked submission, under its tracking number; confidential as its type is."""
+def request_created(
+    catalogue: Catalogue, submission: Submission, tracking_number: str, placed: Answer | None = None
+) -> RequestCreated:
+    """The event of a checked submission, under its tracking number; confidential as its type is.
+    `placed`: the geocoder's answer for an address given without a point (see domain.placing)."""
     request_type = catalogue.get(submission.service_code)
     return RequestCreated(
         tracking_number=tracking_number,
         service_code=submission.service_code,
         description=submission.description or None,
-        location=Location(
-            lat=submission.lat,
-            long=submission.long,
-            address_string=submission.address_string or None,
-            address_id=submission.address_id or None,
+        location=location_of(
+            submission.lat,
+            submission.long,
+            submission.address_string or None,
+            submission.address_id or None,
+            placed,
         ),
         attributes=dict(submission.attributes),
         media_url=submission.media_url or None,

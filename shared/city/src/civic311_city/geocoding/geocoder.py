@@ -141,7 +141,14 @@ class Geocoder:
         if block is not None:
             sids, names, houses = block
             found = process.extract(street.name, names, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=8)
-            ranked = self._ranked(street, [(score, sids[at]) for _, score, at in found])
+            scored = [(score, sids[at]) for _, score, at in found]
+            if street.type == "":  # a misspelt type ("Terr") stays in the name: compare whole labels too
+                labels = [self._streets[sid].label for sid in sids]
+                found = process.extract(
+                    street.name, labels, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=8
+                )
+                scored += [(score, sids[at]) for _, score, at in found]
+            ranked = self._ranked(street, scored)
             if ranked:
                 best, sid = ranked[0]
                 if len(ranked) > 1 and ranked[1][0] > best - MARGIN:

@@ -21,6 +21,7 @@ SUFFIXES = {
     "CT": "CT", "COURT": "CT", "PL": "PL", "PLACE": "PL", "TER": "TER", "TERRACE": "TER", "WAY": "WAY",
     "PKWY": "PKWY", "PARKWAY": "PKWY", "SQ": "SQ", "SQUARE": "SQ", "CIR": "CIR", "CIRCLE": "CIR",
     "HWY": "HWY", "HIGHWAY": "HWY", "PK": "PARK", "PARK": "PARK", "ROW": "ROW", "WHARF": "WHARF",
+    "TERR": "TER", "AVEN": "AVE", "BLV": "BLVD", "CRT": "CT", "PKY": "PKWY", "STRT": "ST", "RDS": "RD",
     "HL": "HL", "HILL": "HL", "ALY": "ALY", "ALLEY": "ALY", "PLZ": "PLZ", "PLAZA": "PLZ",
 }  # fmt: skip
 DIRECTIONS = {
@@ -50,6 +51,11 @@ class Street:
     type: str = ""
     pre: str = ""
     post: str = ""
+
+    @property
+    def label(self) -> str:
+        """The name and type, as a typo'd query's words may run them together."""
+        return f"{self.name} {self.type}" if self.type else self.name
 
     @property
     def key(self) -> str:

@@ -64,7 +64,9 @@ async def file_report(
     if not errors:
         # An opaque reference: the resident's name or e-mail never goes into the envelope.
         actor = Actor(kind="resident", id=f"resident-web-{uuid4().hex[:12]}")
-        filed = await file_submission(store, catalogue, submission, actor=actor)  # checked above: files
+        filed = await file_submission(  # checked above: files
+            store, catalogue, submission, actor=actor, geocoder=request.app.state.geocoder
+        )
         return RedirectResponse(f"/requests/{filed.tracking_number}/filed", status_code=303)
     return _form_page(request, web, request_type, form, errors, status_code=400)
 

@@ -78,7 +78,12 @@ async def post_request(
     event_id = filing_event_id(f"open311:{key_id}", idempotency_key) if idempotency_key else None
     try:
         filed = await file_submission(
-            store, open311.catalogue, read.submission, actor=actor, event_id=event_id
+            store,
+            open311.catalogue,
+            read.submission,
+            actor=actor,
+            event_id=event_id,
+            geocoder=request.app.state.geocoder,
         )
     except SubmissionRejected as rejected:
         return problems(fmt, 400, rejected.problems)
