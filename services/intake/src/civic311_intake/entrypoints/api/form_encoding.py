@@ -1,9 +1,9 @@
 """Invalid UTF-8 in a form is refused with a 400 naming the field, on every route that takes a form.
 
 Starlette decodes a urlencoded form with errors="replace", so `description=pot%FFhole` would be stored as
-"pot\ufffdhole": not what the client sent, and nobody told. This middleware reads such a body first (the
-body size limit, outside it, bounds what it holds), checks every name and value decodes as UTF-8, and
-hands the same bytes on. A refusal is written as the route's family answers: the Open311 spec's error
+"pot\ufffdhole": not what the client sent, and nobody told; a multipart form's text falls back to latin-1
+(see multipart_text). This middleware reads such a body first (the body size limit, outside it, bounds
+what it holds), checks every name and text value decodes as UTF-8, and hands the same bytes on. A refusal is written as the route's family answers: the Open311 spec's error
 list (JSON, or XML for a .xml path), else FastAPI's 422 shape with status 400.
 """
 
@@ -15,9 +15,11 @@ from urllib.parse import unquote_to_bytes
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from civic311_intake.entrypoints.api.errors import excerpt
+from civic311_intake.entrypoints.api.multipart_text import undecodable_part
 from civic311_intake.entrypoints.api.open311.xml import to_xml
 
 FORM = b"application/x-www-form-urlencoded"
+MULTIPART = b"multipart/form-data"
 WHY = "not valid UTF-8"
 
 
@@ -40,7 +42,7 @@ class FormEncoding:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         content_type = dict(scope.get("headers", ())).get(b"content-type", b"")
-        if scope["type"] != "http" or not content_type.lower().startswith(FORM):
+        if scope["type"] != "http" or not content_type.lower().startswith((FORM, MULTIPART)):
             await self.app(scope, receive, send)
             return
         chunks = []
@@ -53,7 +55,11 @@ class FormEncoding:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        field = undecodable_field(body)
+        if content_type.lower().startswith(FORM):
+            field = undecodable_field(body)
+        else:
+            named = undecodable_part(body, content_type)
+            field = None if named is None else excerpt(named)
         if field is None:
             await self.app(scope, _replay([{"type": "http.request", "body": body}], receive), send)
             return
