@@ -16,27 +16,27 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 # shapely ships no type information (types-shapely is not a dependency yet).
 from shapely import MultiPoint, Point, STRtree, points
 from shapely.ops import nearest_points
 
+from civic311_city.geocoding.corners import corner
 from civic311_city.geocoding.normalise import Street, parse_listed, parse_query
 from civic311_city.geocoding.points import AddressPoint
 
 Kind = Literal["exact", "fuzzy", "intersection", "nearest"]
 Reason = Literal["not_found", "ambiguous", "outside_city", "geocoder_error"]
 
-NAME_CUTOFF = 60.0
-"""The least street-name similarity (0-100) a typo'd name may have: one edit in a three-letter name."""
-STREET_CUTOFF = 85.0
-"""The same, where no house number narrows the choice (a street alone, an intersection's streets)."""
 MARGIN = 3.0
 """Two streets scoring closer than this are a toss-up: ambiguous, not a guess."""
 NEAREST_NUMBERS = 100
 """How far a house number may be from the nearest listed one on its street to be placed there."""
-MEET_METRES = 150.0
+MEET_METRES = 250.0
 """How close two streets' points must come to call it their intersection."""
+INTERPOLATE_METRES = 400.0
+"""Two listed houses farther apart than this are not one stretch of street to place a house between."""
 REVERSE_METRES = 1000.0
 """Farther than this from every address point, a point has no address."""
 _METRES_PER_DEGREE = 111_320.0
@@ -137,38 +137,56 @@ class Geocoder:
         return Match(point.address, point.address_id, point.lat, point.long, "nearest", 100.0, distance)
 
     def _fuzzy(self, number: str, street: Street) -> Answer:
+        known = self._street_ids.get(street.key)
+        if known is not None:  # a street of the city at a house its list lacks: its nearest house
+            return self._nearest_house(number, known, 95.0)
         block = self._blocks.get(number)
         if block is not None:
             sids, names, houses = block
-            found = process.extract(street.name, names, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=8)
-            scored = [(score, sids[at]) for _, score, at in found]
-            if street.type == "":  # a misspelt type ("Terr") stays in the name: compare whole labels too
+            scored = [(score, sids[at]) for score, at in _alike(street.name, names)]
+            if street.type == "":  # a misspelt type ("Tarrace") stays in the name: compare whole labels too
                 labels = [self._streets[sid].label for sid in sids]
-                found = process.extract(
-                    street.name, labels, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=8
-                )
-                scored += [(score, sids[at]) for _, score, at in found]
+                scored += [(score, sids[at]) for score, at in _alike(street.name, labels)]
             ranked = self._ranked(street, scored)
             if ranked:
                 best, sid = ranked[0]
                 if len(ranked) > 1 and ranked[1][0] > best - MARGIN:
                     return self._toss_up(number, sid, ranked[1][1])
                 return self._match(houses[sid], "fuzzy", min(best, 99.0))
-        return self._nearest_number(number, street)
-
-    def _nearest_number(self, number: str, street: Street) -> Answer:
-        """The street alone, placed at its listed house number nearest the one asked for."""
         ranked = self._ranked(street, self._streets_named(street.name))
         if not ranked:
             return Unplaced("not_found", f"no street like {street.key} in the city's addresses")
         if len(ranked) > 1 and ranked[1][0] > ranked[0][0] - MARGIN:
             return self._toss_up(number, ranked[0][1], ranked[1][1])
-        score, sid = ranked[0]
+        return self._nearest_house(number, ranked[0][1], min(ranked[0][0], 90.0))
+
+    def _nearest_house(self, number: str, sid: int, score: float) -> Answer:
+        """Between the street's listed houses on either side of the number, in proportion (as a city's
+        address ranges are read), when both are near each other; else its nearest listed house."""
         wanted = _numeric(number)
-        index = min(self._street_points[sid], key=lambda i: abs(_numeric(self._numbers[i]) - wanted))
-        if abs(_numeric(self._numbers[index]) - wanted) > NEAREST_NUMBERS:
+        below = above = None
+        for i in self._street_points[sid]:
+            listed = _numeric(self._numbers[i])
+            if listed <= wanted and (below is None or listed > _numeric(self._numbers[below])):
+                below = i
+            if listed >= wanted and (above is None or listed < _numeric(self._numbers[above])):
+                above = i
+        nearest = min(
+            (i for i in (below, above) if i is not None),
+            key=lambda i: abs(_numeric(self._numbers[i]) - wanted),
+        )
+        if abs(_numeric(self._numbers[nearest]) - wanted) > NEAREST_NUMBERS:
             return Unplaced("not_found", f"no house near {number} on {self._streets[sid].key}")
-        return self._match(index, "nearest", min(score, 90.0))
+        if below is None or above is None or below == above:
+            return self._match(nearest, "nearest", score)
+        low, high = self._points[below], self._points[above]
+        if metres(low.lat, low.long, high.lat, high.long) > INTERPOLATE_METRES:
+            return self._match(nearest, "nearest", score)
+        low_number, high_number = _numeric(self._numbers[below]), _numeric(self._numbers[above])
+        share = (wanted - low_number) / (high_number - low_number) if high_number != low_number else 0.0
+        lat, long = low.lat + (high.lat - low.lat) * share, low.long + (high.long - low.long) * share
+        near = self._points[nearest]
+        return Match(near.address, near.address_id, lat, long, "nearest", round(score, 1))
 
     def _intersection(self, first: Street, second: Street) -> Answer:
         sides = [[sid for _, sid in self._ranked(s, self._streets_named(s.name))] for s in (first, second)]
@@ -187,7 +205,9 @@ class Geocoder:
         if best is None or best[0] > MEET_METRES:
             return Unplaced("not_found", f"{first.key} and {second.key} do not meet in the city's addresses")
         _, near_a, near_b, a, b = best
-        lat, long = self._latlong((near_a.x + near_b.x) / 2, (near_a.y + near_b.y) / 2)
+        lat, long = self._latlong(
+            *corner(self._plane(a), self._plane(b), (near_a.x, near_a.y), (near_b.x, near_b.y))
+        )
         name = f"{self._streets[a].key} & {self._streets[b].key}"
         return Match(name, None, lat, long, "intersection", 100.0 - best[0] / MEET_METRES * 10)
 
@@ -196,8 +216,9 @@ class Geocoder:
         exact = self._by_name.get(name)
         if exact is not None:
             return [(100.0, sid) for sid in exact]
-        found = process.extract(name, self._names, scorer=fuzz.ratio, score_cutoff=STREET_CUTOFF, limit=4)
-        return [(score, sid) for hit, score, _ in found for sid in self._by_name[hit]]
+        return [
+            (score, sid) for score, at in _alike(name, self._names) for sid in self._by_name[self._names[at]]
+        ]
 
     def _ranked(self, asked: Street, scored: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """Candidates by name similarity, moved up by the parts (type, directions) they share with the
@@ -225,10 +246,11 @@ class Geocoder:
             return Unplaced("outside_city", f"{answer.address} is outside the city's districts")
         return answer
 
+    def _plane(self, sid: int) -> list[tuple[float, float]]:
+        return [self._xy(self._points[i].lat, self._points[i].long) for i in self._street_points[sid]]
+
     def _cloud(self, sid: int) -> MultiPoint:
-        return MultiPoint(
-            [self._xy(self._points[i].lat, self._points[i].long) for i in self._street_points[sid]]
-        )
+        return MultiPoint(self._plane(sid))
 
     def _xy(self, lat: float, long: float) -> tuple[float, float]:
         """Metres on a plane tangent to the city: near enough at a city's size, and fast."""
@@ -236,6 +258,15 @@ class Geocoder:
 
     def _latlong(self, x: float, y: float) -> tuple[float, float]:
         return y / _METRES_PER_DEGREE, x / (self._scale * _METRES_PER_DEGREE)
+
+
+def _alike(name: str, choices: list[str]) -> list[tuple[float, int]]:
+    """The choices within a typo of `name` (one edit, two in a name of eight letters or more), each with
+    its similarity (0-100) and position: a bound on edits, not on similarity, so a short name still
+    takes one slip and a long one is not matched to a different street that shares most letters."""
+    allowed = 1 if len(name) < 8 else 2
+    found = process.extract(name, choices, scorer=Levenshtein.distance, score_cutoff=allowed, limit=8)
+    return [(fuzz.ratio(name, hit), at) for hit, _, at in found]
 
 
 def _agreement(asked: Street, listed: Street) -> float:
