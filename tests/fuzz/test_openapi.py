@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -21,7 +21,6 @@ from schemathesis.core.result import Ok
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_city.loading import load_catalogue
-from tests.hardening.support import running_gateway
 from tests.intake.open311_support import Open311Gateway, event_count, pothole
 from tests.reporting.city import Request, store_requests
 from tests.reporting.reporting_process import reporting_client
@@ -30,18 +29,6 @@ EXAMPLES = 25
 LONG = 4000
 """Bytes a refusal may take: it names fields and says why, it does not echo what was sent."""
 KNOWN = ("service_code", "service_request_id", "token", "tracking_number")
-
-
-@pytest.fixture(scope="module")
-async def gateway(
-    database_server_url: str, nats_server_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Open311Gateway]:
-    log_dir = tmp_path_factory.mktemp("fuzz-gateway")
-    env = {"POSTS_PER_MINUTE": "0"}
-    async with running_gateway(
-        database_server_url, nats_server_url, log_dir, relay=False, env=env
-    ) as running:
-        yield running
 
 
 def check_answer(response: Any) -> None:

@@ -10,7 +10,7 @@ from civic311_city.geocoding import Geocoder
 from civic311_intake.adapters.access import ApiKeys, StaffAccounts
 from civic311_intake.adapters.schema import MIGRATIONS, SERVICE_NAME
 from civic311_intake.entrypoints import channels, desk, pages, web
-from civic311_intake.entrypoints.api import errors, geocode, nearby, open311, tracking
+from civic311_intake.entrypoints.api import errors, geocode, links, nearby, open311, tracking
 from civic311_intake.entrypoints.api.protection import protect
 from civic311_intake.entrypoints.desk import duplicates as duplicate_review
 from civic311_intake.entrypoints.duplicate_reviews import review_projector
@@ -47,6 +47,7 @@ def create_app(
     resident_links.install(app)  # "not fixed" from the closing e-mail, "keep me informed" on tracking
     desk.install(app, resources.store, city.catalogue)  # the staff desk: API and pages
     duplicate_review.install(app)  # the desk's review of possible duplicates
+    links.install(app)  # last: the OpenAPI links join operations of every router above
     return app
 
 

@@ -96,8 +96,41 @@ def _csv_endpoint(table: Table) -> Any:
     return endpoint
 
 
-def _ok(media_type: str) -> Responses:
-    return {200: {"content": {media_type: {}}}}
+def _ok(media_type: str, links: dict[str, Any] | None = None) -> Responses:
+    return {200: {"content": {media_type: {}}} | ({"links": links} if links else {})}
+
+
+FILTERS = ("department", "type", "district", "from", "to")
+DRILL_DOWNS = {  # a table whose first row names a group, and the table that breaks that group down
+    "sla-by-department": ("department", "sla-by-department-and-type"),
+    "sla-by-type": ("type", "sla-by-department-and-type"),
+    "sla-by-district": ("district", "hotspots"),
+}
+
+
+def operation_id(table: str, fmt: str) -> str:
+    return f"report_{table.replace('-', '_')}_{fmt}"
+
+
+def _links(table: Table) -> dict[str, Any]:
+    """OpenAPI links of a table's JSON answer: the same figures as CSV (its `filters` are the query it
+    was asked with), and for a table by group, the breakdown of its first group."""
+    same = {f"query.{name}": f"$response.body#/filters/{name}" for name in FILTERS}
+    links = {
+        "csv": {
+            "operationId": operation_id(table.name, "csv"),
+            "description": "The same figures as CSV.",
+            "parameters": same,
+        }
+    }
+    if table.name in DRILL_DOWNS:
+        group, breakdown = DRILL_DOWNS[table.name]
+        links["breakdown"] = {
+            "operationId": operation_id(breakdown, "json"),
+            "description": f"The first row's {group}, broken down.",
+            "parameters": same | {f"query.{group}": f"$response.body#/rows/0/{group}"},
+        }
+    return links
 
 
 for _table in TABLES.values():
@@ -106,15 +139,17 @@ for _table in TABLES.values():
         f"/api/reports/{_table.name}.json",
         _json_endpoint(_table),
         methods=["GET"],
+        operation_id=operation_id(_table.name, "json"),
         summary=f"{_table.title} (JSON)",
         description=f"Columns: {listed}. Rows are objects; `notes` say how on-time figures are counted.",
-        responses=_ok("application/json") | BAD_FILTER,
+        responses=_ok("application/json", _links(_table)) | BAD_FILTER,
         tags=["reports"],
     )
     router.add_api_route(
         f"/api/reports/{_table.name}.csv",
         _csv_endpoint(_table),
         methods=["GET"],
+        operation_id=operation_id(_table.name, "csv"),
         summary=f"{_table.title} (CSV)",
         description=f"A header row, then one row per group: {listed}.",
         responses=_ok("text/csv") | BAD_FILTER,
