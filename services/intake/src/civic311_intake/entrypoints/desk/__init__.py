@@ -13,8 +13,9 @@ from fastapi.responses import RedirectResponse
 
 from civic311_backbone.store import EventStore
 from civic311_city.catalogue import Catalogue
+from civic311_intake.adapters.answers import AnswerBook
 from civic311_intake.application.desk import Desk
-from civic311_intake.entrypoints.desk import api, pages, sessions
+from civic311_intake.entrypoints.desk import answers, api, pages, sessions
 from civic311_intake.entrypoints.desk.auth import SignInRequired, sign_in_url
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -27,6 +28,9 @@ def install(app: FastAPI, store: EventStore, catalogue: Catalogue) -> None:
     app.include_router(sessions.router)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.state.answers = AnswerBook(app.state.pool)  # the knowledge base: agents, admins and residents
+    app.include_router(answers.staff_router)
+    app.include_router(answers.public_router)
 
     async def to_sign_in(request: Request, error: Exception) -> RedirectResponse:
         assert isinstance(error, SignInRequired)
