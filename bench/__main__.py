@@ -8,7 +8,8 @@ BENCH_ONLY=reporting measures only the reporting figures (for iterating on the p
 BENCH_ONLY=intake only the gateway's Open311 POSTs (BENCH_INTAKE_CONNECTIONS, default 16, and
 BENCH_INTAKE_SECONDS, default 20, set wrk's load).
 BENCH_ROUTING_RATE (default 200/s) and BENCH_ROUTING_SECONDS (default 25) set routing's offered load;
-`python -m bench.routing_bench` measures only routing.
+`python -m bench.routing_bench` measures only routing. BENCH_ONLY=geocoding (or `python -m
+bench.geocoding_bench`) measures only geocoding (BENCH_GEOCODING_POINTS, default 500,000).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from bench.analysts_bench import analysts_figures
 from bench.dedup.speed import dedup_figures
+from bench.geocoding_bench import GEOCODING_POINTS, GEOCODING_QUERIES, geocoding_figures
 from bench.intake_bench import CONNECTIONS, SECONDS, intake_figures
 from bench.notifier_bench import notifier_figures
 from bench.relay_bench import relay_figures
@@ -52,6 +54,10 @@ async def measure(database_url: str, nats_server: str) -> int:
             figures, _ = await dedup_figures(settings, bench)
             print(table(figures))
             return 0
+        if os.environ.get("BENCH_ONLY") == "geocoding":
+            figures, _ = geocoding_figures(GEOCODING_POINTS, GEOCODING_QUERIES)
+            print(table(figures))
+            return 0
         if os.environ.get("BENCH_ONLY") == "intake":
             figures, _ = await intake_figures(settings, pool)
             print(table(figures))
@@ -81,6 +87,9 @@ async def measure(database_url: str, nats_server: str) -> int:
         print("dedup ...", file=sys.stderr)
         dedup, dedup_parameters = await dedup_figures(settings, bench)
         figures += dedup
+        print("geocoding ...", file=sys.stderr)
+        geocoding, geocoding_parameters = geocoding_figures(GEOCODING_POINTS, GEOCODING_QUERIES)
+        figures += geocoding
         figures += (await notifier_figures(settings))[0]  # python -m bench.notifier_bench: these alone
         figures += (await asyncio.to_thread(analysts_figures, settings))[0]  # python -m bench.analysts_bench
         path = write(
@@ -93,6 +102,7 @@ async def measure(database_url: str, nats_server: str) -> int:
                 **reporting_parameters,
                 **dedup_parameters,
                 **routing_parameters,
+                **geocoding_parameters,
                 "intake_connections": CONNECTIONS,
                 "intake_seconds": SECONDS,
                 "intake_posts_sent": posts.requests,

@@ -19,8 +19,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 # shapely ships no type information (types-shapely is not a dependency yet).
-from shapely import MultiPoint, Point, STRtree, points
-from shapely.ops import nearest_points
+from shapely import Point, STRtree, points
 
 from civic311_city.geocoding.corners import corner
 from civic311_city.geocoding.normalise import Street, parse_listed, parse_query
@@ -106,6 +105,7 @@ class Geocoder:
         self._by_name = dict(by_name)
         self._names = list(self._by_name)
         self._scale = math.cos(math.radians(_mean_lat(self._points)))
+        self._shapes: dict[int, tuple[list[tuple[float, float]], STRtree]] = {}
         self._tree = STRtree(points([self._xy(p.lat, p.long) for p in self._points]))
 
     def __len__(self) -> int:
@@ -193,21 +193,18 @@ class Geocoder:
         if not sides[0] or not sides[1]:
             missing = first if not sides[0] else second
             return Unplaced("not_found", f"no street like {missing.key} in the city's addresses")
-        best: tuple[float, Point, Point, int, int] | None = None
+        best: tuple[float, tuple[float, float], tuple[float, float], int, int] | None = None
         for a in sides[0][:3]:
             for b in sides[1][:3]:
                 if a == b:
                     continue
-                near_a, near_b = nearest_points(self._cloud(a), self._cloud(b))
-                gap = float(near_a.distance(near_b))
+                gap, near_a, near_b = self._closest(a, b)
                 if best is None or gap < best[0]:
                     best = (gap, near_a, near_b, a, b)
         if best is None or best[0] > MEET_METRES:
             return Unplaced("not_found", f"{first.key} and {second.key} do not meet in the city's addresses")
         _, near_a, near_b, a, b = best
-        lat, long = self._latlong(
-            *corner(self._plane(a), self._plane(b), (near_a.x, near_a.y), (near_b.x, near_b.y))
-        )
+        lat, long = self._latlong(*corner(self._plane(a), self._plane(b), near_a, near_b))
         name = f"{self._streets[a].key} & {self._streets[b].key}"
         return Match(name, None, lat, long, "intersection", 100.0 - best[0] / MEET_METRES * 10)
 
@@ -246,11 +243,24 @@ class Geocoder:
             return Unplaced("outside_city", f"{answer.address} is outside the city's districts")
         return answer
 
-    def _plane(self, sid: int) -> list[tuple[float, float]]:
-        return [self._xy(self._points[i].lat, self._points[i].long) for i in self._street_points[sid]]
+    def _closest(self, a: int, b: int) -> tuple[float, tuple[float, float], tuple[float, float]]:
+        """The closest pair of street a's and street b's houses, and how far apart (one tree query per
+        house of b, not every pair: a long street has a thousand houses)."""
+        (plane_a, tree_a), (plane_b, tree_b) = self._shape(a), self._shape(b)
+        (at_b, at_a), gaps = tree_a.query_nearest(tree_b.geometries, return_distance=True, all_matches=False)
+        nearest = int(gaps.argmin())
+        return float(gaps[nearest]), plane_a[int(at_a[nearest])], plane_b[int(at_b[nearest])]
 
-    def _cloud(self, sid: int) -> MultiPoint:
-        return MultiPoint(self._plane(sid))
+    def _plane(self, sid: int) -> list[tuple[float, float]]:
+        return self._shape(sid)[0]
+
+    def _shape(self, sid: int) -> tuple[list[tuple[float, float]], STRtree]:
+        """A street's houses on the plane and in a tree, made the first time an intersection needs them."""
+        shape = self._shapes.get(sid)
+        if shape is None:
+            plane = [self._xy(self._points[i].lat, self._points[i].long) for i in self._street_points[sid]]
+            shape = self._shapes[sid] = (plane, STRtree(points(plane)))
+        return shape
 
     def _xy(self, lat: float, long: float) -> tuple[float, float]:
         """Metres on a plane tangent to the city: near enough at a city's size, and fast."""
