@@ -120,11 +120,16 @@ def geocoding_figures(size: int, per_kind: int) -> tuple[list[Figure], dict[str,
         Figure("geocode reverse p99", runs["reverse"][1], "µs"),
         Figure("geocoder build from the points", load_seconds, "s"),
     ]
+    right = sum(
+        isinstance(answer := geocoder.forward(query), Match) and answer.address_id == point.address_id
+        for query, point in zip(fuzzy, chosen, strict=True)
+    )
     parameters: dict[str, object] = {
         "geocoding_points": len(geocoder),
         "geocoding_queries_per_kind": per_kind,
         "geocoding_exact_found": runs["exact"][2],
         "geocoding_typod_found": runs["fuzzy"][2],
+        "geocoding_typod_right": right,
         "geocoding_intersections_asked": len(corners),
         "geocoding_intersections_found": runs["intersection"][2],
     }
