@@ -6,8 +6,6 @@ an address and no coordinates, and the Assigned is read from the request's strea
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -16,37 +14,17 @@ import pytest
 
 from civic311_backbone.contracts import Assigned, Envelope, RequestCreated, from_record
 from civic311_backbone.contracts.tracking import stream_id_for
-from civic311_backbone.service.runner import migrate_service
-from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
-from civic311_backbone.testing.plugin import settings_env
 from civic311_city import load_districts
 from civic311_city.geocoding.sample import sample_points
 from civic311_intake.adapters.access import issue_api_key
-from civic311_intake.wiring import SERVICE as INTAKE
-from tests.support.processes import ServiceProcess
 from tests.support.waiting import eventually
 
-
-@pytest.fixture
-async def gateway(settings: BackboneSettings, pool: asyncpg.Pool, tmp_path: Path) -> AsyncIterator[str]:
-    async with pool.acquire() as conn:
-        await migrate_service(conn, INTAKE)
-    env = settings_env(settings)
-    processes = [
-        ServiceProcess(module, env, tmp_path).start()
-        for module in ("civic311_backbone.relay", "civic311_routing", "civic311_intake")
-    ]
-    try:
-        for process in processes:
-            await process.wait_ready()
-        yield f"{processes[-1].url}/open311/v2"
-    finally:
-        for process in processes:
-            process.stop()
+# The gateway, the relay and routing as their own processes: the system test's fixture, not a copy.
+from tests.system.test_report_to_assignment import gateway  # noqa: F401
 
 
-async def _file(gateway: str, api_key: str, address: str) -> str:
+async def _file(base_url: str, api_key: str, address: str) -> str:
     report = {
         "api_key": api_key,
         "service_code": "POTHOLE",
@@ -54,7 +32,7 @@ async def _file(gateway: str, api_key: str, address: str) -> str:
         "attribute[SIZE]": "small",
     }
     async with httpx.AsyncClient() as client:
-        answer = await client.post(f"{gateway}/requests.json", data=report)
+        answer = await client.post(f"{base_url}/requests.json", data=report)
     assert answer.status_code == 200, answer.text
     number: str = answer.json()[0]["service_request_id"]
     return number
@@ -72,7 +50,9 @@ async def _routed(store: EventStore, number: str) -> tuple[RequestCreated, Assig
 
 @pytest.mark.slow
 async def test_an_address_only_report_goes_to_its_districts_queue_and_an_unplaced_one_to_triage(
-    gateway: str, pool: asyncpg.Pool, store: EventStore
+    gateway: str,  # noqa: F811  (the fixture imported above)
+    pool: asyncpg.Pool,
+    store: EventStore,
 ) -> None:
     districts = load_districts()
     # One house in each district, written as a resident might ("Street" spelt out, lower case).
