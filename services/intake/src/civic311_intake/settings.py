@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from pydantic import Field, SecretStr
 
@@ -47,6 +48,17 @@ class IntakeSettings(ServiceSettings, CitySettings):
         ge=0,
         description="Address lookups (GET /api/geocode…) one client address may make in a moving minute "
         "before 429; 0: no limit.",
+    )
+
+    photo_store_path: Path | None = Field(
+        default=None,
+        description="Folder where residents' photos are kept (`civic311 run`: photos/ in its data "
+        "directory); unset: the report form takes no photos.",
+    )
+    max_photo_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        ge=1024,
+        description="Largest photo accepted; a report form's body may be this much larger than MAX_BODY_BYTES.",
     )
 
     # SMS and e-mail in (civic311_intake.entrypoints.channels). No secret has a default: unset means that

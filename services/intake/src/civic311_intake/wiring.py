@@ -8,6 +8,7 @@ from civic311_backbone.service.runner import Resources, Service, Wiring
 from civic311_city import City, load_city, load_geocoder
 from civic311_city.geocoding import Geocoder
 from civic311_intake.adapters.access import ApiKeys, StaffAccounts
+from civic311_intake.adapters.photo_store import FolderPhotoStore
 from civic311_intake.adapters.schema import MIGRATIONS, SERVICE_NAME
 from civic311_intake.entrypoints import channels, desk, pages, web
 from civic311_intake.entrypoints.api import errors, geocode, links, nearby, open311, tracking
@@ -29,11 +30,17 @@ def create_app(
     app.state.store = resources.store
     app.state.api_keys = ApiKeys(resources.pool)
     app.state.staff_accounts = StaffAccounts(resources.pool)
+    if settings.photo_store_path is not None:
+        app.state.photos = FolderPhotoStore(settings.photo_store_path)
     protect(
         app,
         max_body_bytes=settings.max_body_bytes,
         posts_per_minute=settings.posts_per_minute,
         body_timeout=settings.body_timeout_seconds,
+        # The report form may carry a photo.
+        larger_bodies={"/report/": settings.max_body_bytes + settings.max_photo_bytes}
+        if settings.photo_store_path is not None
+        else None,
     )
     errors.install(app)  # one error writer for every route
     app.include_router(tracking.router)

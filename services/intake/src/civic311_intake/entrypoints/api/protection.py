@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Mapping
 
 import structlog
 from fastapi import FastAPI, Request
@@ -48,18 +49,24 @@ class BodySizeLimit:
     """413 for a body over `max_bytes`, whether it says its length or streams it in chunks; 408 for a body
     whose next part takes longer than `timeout` seconds to arrive (a stalled or trickling client)."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, timeout: float) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, timeout: float, larger: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max_bytes = max_bytes
+        self.larger = dict(larger or {})
+        """Paths (by prefix) that take larger bodies: the forms that carry a photo."""
         self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = str(scope["path"])
+        max_bytes = next((n for p, n in self.larger.items() if path.startswith(p)), self.default_max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _refuse(send, 413, f"request body over {self.max_bytes} bytes")
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            await _refuse(send, 413, f"request body over {max_bytes} bytes")
             return
         received = 0
 
@@ -72,14 +79,14 @@ class BodySizeLimit:
                 raise BodyStalled from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise BodyTooLarge
             return message
 
         try:
             await self.app(scope, counting_receive, send)
         except BodyTooLarge:
-            await _refuse(send, 413, f"request body over {self.max_bytes} bytes")
+            await _refuse(send, 413, f"request body over {max_bytes} bytes")
         except BodyStalled:
             log.info("request body stalled", path=scope["path"])
             await _refuse(send, 408, f"the request body did not arrive within {self.timeout:g} s")
@@ -187,12 +194,20 @@ async def _client_left(request: Request, error: Exception) -> Response:
     return Response(status_code=499)
 
 
-def protect(app: FastAPI, *, max_body_bytes: int, posts_per_minute: int, body_timeout: float) -> None:
-    """Install the limits on `app` (no rate limit when `posts_per_minute` is 0)."""
+def protect(
+    app: FastAPI,
+    *,
+    max_body_bytes: int,
+    posts_per_minute: int,
+    body_timeout: float,
+    larger_bodies: Mapping[str, int] | None = None,
+) -> None:
+    """Install the limits on `app` (no rate limit when `posts_per_minute` is 0); `larger_bodies`: the
+    paths (by prefix) that may take more than `max_body_bytes`."""
     app.add_exception_handler(ClientDisconnect, _client_left)
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(FormEncoding)  # inside the limits: they bound and time the body it reads
     if posts_per_minute:
         app.add_middleware(PostRateLimit, per_minute=posts_per_minute)
-    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, timeout=body_timeout)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, timeout=body_timeout, larger=larger_bodies)
     app.add_middleware(StoreOutage)  # last added, so outermost: it sees what every layer below raises

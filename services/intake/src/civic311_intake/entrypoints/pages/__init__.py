@@ -3,7 +3,7 @@
 Server-rendered on the shared web layer (civic311_intake.entrypoints.web), in English and Spanish. GET / (home),
 GET /report (the types by group), GET and POST /report/{service_code} (the form), GET
 /requests/{tracking_number}/filed (the confirmation), GET /track and GET /track/{tracking_number} (the
-timeline). No page shows a resident's contact details: the confirmation and tracking pages are built from
+timeline), GET /photos/{key} (a photo sent with a report). No page shows a resident's contact details: the confirmation and tracking pages are built from
 the request's public view only.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from civic311_intake.entrypoints.pages import report, track
+from civic311_intake.entrypoints.pages import photos, report, track
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -23,6 +23,7 @@ def install(app: FastAPI) -> None:
     app.state.web.add_templates("pages", TEMPLATES)
     app.include_router(report.router)
     app.include_router(track.router)
+    app.include_router(photos.router)
 
 
 __all__ = ["install"]

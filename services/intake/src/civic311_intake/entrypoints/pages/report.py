@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import groupby
 from uuid import uuid4
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from civic311_backbone.contracts import Actor
 from civic311_city.catalogue import Catalogue, RequestType
+from civic311_intake.adapters.photo_store import PhotoStore
 from civic311_intake.application.filing import file_submission
+from civic311_intake.application.photos import PHOTO_PATH, forget_photo, keep_photo
+from civic311_intake.domain.photos import PhotoRefused
 from civic311_intake.entrypoints.api.dependencies import CatalogueDep, Store
 from civic311_intake.entrypoints.pages.report_form import (
     ReportForm,
@@ -59,14 +64,32 @@ async def file_report(
     if request_type is None:
         return _unknown_type(request, web)
     t = web.translator(request)
-    form = read_form(await request.form(), request_type, t.language)
+    sent = await request.form()
+    form = read_form(sent, request_type, t.language)
     submission, errors = submission_from(form, request_type, catalogue, t)
+    photos: PhotoStore | None = getattr(request.app.state, "photos", None)
+    upload = sent.get("photo")
+    kept = None
+    if not errors and photos is not None and isinstance(upload, UploadFile) and upload.filename:
+        try:
+            kept = await keep_photo(photos, await upload.read())
+        except PhotoRefused:
+            errors["photo"] = t("problems.photo")
+        else:
+            submission = replace(
+                submission, media_url=f"{str(request.base_url).rstrip('/')}{PHOTO_PATH}{kept}"
+            )
     if not errors:
         # An opaque reference: the resident's name or e-mail never goes into the envelope.
         actor = Actor(kind="resident", id=f"resident-web-{uuid4().hex[:12]}")
-        filed = await file_submission(  # checked above: files
-            store, catalogue, submission, actor=actor, geocoder=request.app.state.geocoder
-        )
+        try:
+            filed = await file_submission(  # checked above: files
+                store, catalogue, submission, actor=actor, geocoder=request.app.state.geocoder
+            )
+        except BaseException:
+            if kept is not None and photos is not None:
+                await forget_photo(photos, kept)
+            raise
         return RedirectResponse(f"/requests/{filed.tracking_number}/filed", status_code=303)
     return _form_page(request, web, request_type, form, errors, status_code=400)
 
@@ -102,5 +125,6 @@ def _form_page(
         "errors": errors,
         "attribute_field": attribute_field,
         "attribute_id": attribute_id,
+        "photos": getattr(request.app.state, "photos", None) is not None,
     }
     return web.render(request, "pages/report.html", context, status_code=status_code)
