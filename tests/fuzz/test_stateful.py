@@ -27,6 +27,7 @@ from civic311_backbone.store import EventStore
 from tests.fuzz.test_openapi import check_answer
 from tests.hardening.support import Target
 from tests.intake.open311_support import Open311Gateway, event_count, pothole
+from tests.intake.test_staff_actions import CALLER  # a caller's report, as an agent files it
 from tests.reporting.city import Request, store_requests
 from tests.reporting.reporting_process import reporting_client
 
@@ -43,14 +44,7 @@ RUN = hypothesis.settings(
     phases=[Phase.generate],  # a failure is reported as found: shrinking a chain of live calls takes long
 )
 FORM: dict[str, Any] = dict(pothole())
-CALLER: dict[str, Any] = {
-    "service_code": "POTHOLE",
-    "channel": "phone",
-    "lat": 42.3601,
-    "long": -71.0589,
-    "attributes": {"SIZE": "large"},
-    "description": "Caller reports a pothole",
-}
+DESK: dict[str, Any] = dict(CALLER)
 
 
 @dataclass
@@ -153,7 +147,7 @@ async def test_the_gateway_along_its_links(gateway: Open311Gateway) -> None:
             body={"api_key": gateway.api_key, **FORM},
             media_type="application/x-www-form-urlencoded",
         ),
-        "desk_filing": lambda: desk.Case(body=dict(CALLER), media_type="application/json"),
+        "desk_filing": lambda: desk.Case(body=dict(DESK), media_type="application/json"),
     }
     tally = Tally()
     machine = workflow(
