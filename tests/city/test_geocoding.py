@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from civic311_city import load_districts
+from civic311_city import CityConfigError, CitySettings, load_districts, load_geocoder
 from civic311_city.geocoding import Geocoder, Match, Unplaced, load_address_points, metres
 from civic311_city.geocoding.normalise import SUFFIXES
 from civic311_city.geocoding.sample import sample_points
-from civic311_city.loading import SAMPLE_ADDRESS_POINTS
+from civic311_city.loading import SAMPLE_ADDRESS_POINTS, SAMPLE_DISTRICTS
 
 LONG_FORMS = {short: long for long, short in SUFFIXES.items() if len(long) > len(short)}
 
@@ -186,3 +186,21 @@ def test_a_bad_address_file_names_the_row_and_why(tmp_path: Path, text: str, why
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=why):
         load_address_points(path)
+
+
+def test_a_city_with_its_own_districts_and_no_address_points_has_no_geocoder(tmp_path: Path) -> None:
+    own = CitySettings(districts_path=SAMPLE_DISTRICTS)
+    assert load_geocoder(own, load_districts()) is None
+    points = tmp_path / "points.csv"
+    points.write_text("address,lat,long\n1 City Hall Sq,42.3603,-71.0580\n", encoding="utf-8")
+    geocoder = load_geocoder(CitySettings(address_points_path=points), load_districts())
+    assert geocoder is not None and len(geocoder) == 1
+
+
+def test_an_unreadable_address_file_stops_the_start_naming_it(tmp_path: Path) -> None:
+    points = tmp_path / "points.csv"
+    points.write_text("address,lat,long\n1 City Hall Sq,42.3603\n", encoding="utf-8")
+    with pytest.raises(CityConfigError, match=r"points.csv:2: lat and long must be numbers"):
+        load_geocoder(CitySettings(address_points_path=points), load_districts())
+    with pytest.raises(CityConfigError, match=r"missing.csv"):
+        load_geocoder(CitySettings(address_points_path=tmp_path / "missing.csv"), load_districts())

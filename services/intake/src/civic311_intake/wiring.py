@@ -21,7 +21,7 @@ from civic311_intake.settings import IntakeSettings
 
 
 def create_app(
-    resources: Resources[IntakeSettings], settings: IntakeSettings, city: City, geocoder: Geocoder
+    resources: Resources[IntakeSettings], settings: IntakeSettings, city: City, geocoder: Geocoder | None
 ) -> FastAPI:
     app = FastAPI(title="civic311 intake gateway", version="0.1.0")
     app.state.settings = settings

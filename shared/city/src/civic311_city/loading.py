@@ -72,9 +72,12 @@ def load_districts(path: Path | str | None = None) -> Districts:
         raise CityConfigError(f"{source}: {error}") from error
 
 
-def load_geocoder(settings: CitySettings, districts: Districts) -> Geocoder:
-    """The geocoder over the city's address points (default: the sample city's); a match outside
-    every district is no place of this city."""
+def load_geocoder(settings: CitySettings, districts: Districts) -> Geocoder | None:
+    """The geocoder over the city's address points; a match outside every district is no place of
+    this city. The sample city's points go with the sample city's districts only: a city with its own
+    districts and no address points has no geocoder (None), rather than the sample's streets."""
+    if settings.address_points_path is None and settings.districts_path is not None:
+        return None
     source = settings.address_points_path or SAMPLE_ADDRESS_POINTS
     try:
         listed = load_address_points(source, settings.address_points_columns)

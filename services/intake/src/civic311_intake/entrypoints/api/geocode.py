@@ -58,7 +58,9 @@ async def _geocoder(request: Request) -> Geocoder:
         stats = await limit.limiter.get_window_stats(limit.item, key)
         retry = str(max(1, int(stats.reset_time - time.time())))
         raise HTTPException(429, f"more than {limit.item.amount} lookups a minute", {"Retry-After": retry})
-    geocoder: Geocoder = request.app.state.geocoder
+    geocoder: Geocoder | None = request.app.state.geocoder
+    if geocoder is None:
+        raise HTTPException(404, "this city has loaded no address points (ADDRESS_POINTS_PATH)")
     return geocoder
 
 
@@ -117,7 +119,7 @@ def _answer(answer: Answer, districts: Districts) -> Place | JSONResponse:
     )
 
 
-def install(app: FastAPI, geocoder: Geocoder, *, per_minute: int) -> None:
+def install(app: FastAPI, geocoder: Geocoder | None, *, per_minute: int) -> None:
     app.state.geocoder = geocoder
     app.state.geocode_limit = _Limit(per_minute)
     app.include_router(router)
