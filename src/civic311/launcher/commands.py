@@ -32,7 +32,7 @@ def run_system(data_dir: Path, services: tuple[Service, ...] = SERVICES) -> int:
             backbone_servers(data_dir, os.environ, lambda text: output.line(SOURCE, text)) as backbone,
         ):
             ports = assign_ports(data_dir / "ports.json", [service.name for service in services])
-            specs = child_specs(services, ports=ports, backbone_env=backbone.env())
+            specs = child_specs(services, ports=ports, backbone_env=backbone.env(), data_dir=data_dir)
 
             async def announce() -> None:
                 settings = BackboneSettings.model_validate(

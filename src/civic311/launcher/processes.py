@@ -7,6 +7,7 @@ import secrets
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from civic311_backbone.embedded.ports import LOOPBACK, free_port
 
@@ -77,13 +78,14 @@ def child_specs(
     ports: Mapping[str, int],
     backbone_env: Mapping[str, str],
     environ: Mapping[str, str] | None = None,
+    data_dir: Path | None = None,
 ) -> list[ChildSpec]:
     """The spec of each service: our environment, the backbone's URLs, its own port and extras."""
     base = dict(os.environ if environ is None else environ)
     base.setdefault("PYTHONUNBUFFERED", "1")
     if sys.stdout.isatty():  # children write to a pipe, and would choose JSON logs
         base.setdefault("LOG_FORMAT", "console")
-    wired = _wired_together(services, ports, base)
+    wired = _wired_together(services, ports, base, data_dir)
     return [
         ChildSpec(
             name=service.name,
@@ -103,11 +105,12 @@ def child_specs(
 
 
 def _wired_together(
-    services: tuple[Service, ...], ports: Mapping[str, int], environ: Mapping[str, str]
+    services: tuple[Service, ...], ports: Mapping[str, int], environ: Mapping[str, str], data_dir: Path | None
 ) -> dict[str, dict[str, str]]:
     """What the services need of each other on one machine (the environment overrides any of it):
     the notifier sends to the local mail sink and links to the gateway and itself; the resident links'
-    key is made for this run, shared by the notifier and the gateway, unless one is set."""
+    key is made for this run, shared by the notifier and the gateway, unless one is set; the gateway keeps
+    residents' photos in the data folder."""
     names = {service.name for service in services}
     wired: dict[str, dict[str, str]] = {}
     link_secret = environ.get("RESIDENT_LINK_SECRET") or secrets.token_urlsafe(32)
@@ -127,4 +130,6 @@ def _wired_together(
         wired["notifier"] = notifier
     if "intake" in names:
         wired["intake"] = {"RESIDENT_LINK_SECRET": link_secret}
+        if data_dir is not None:
+            wired["intake"]["PHOTO_STORE_PATH"] = str((data_dir / "photos").absolute())
     return wired
