@@ -33,8 +33,9 @@ class PhotoRules:
     """A 12-megapixel phone JPEG is 3 to 8 MB; a PNG of the same is larger."""
     max_pixels: int = 50_000_000
     """Refused above this before decoding: a 48-megapixel phone sensor still fits."""
-    largest_side: int = 2560
-    """The kept photo is scaled down to this on its longer side: enough to see a pothole's edge."""
+    largest_side: int = 2000
+    """The kept photo is scaled down to this on its longer side: enough to see a pothole's edge, and a
+    12-megapixel JPEG (4000 x 3000) is then decoded at half scale, a quarter of the work."""
     thumbnail_side: int = 320
     quality: int = 85
 
@@ -60,6 +61,8 @@ def prepare(data: bytes, rules: PhotoRules = PhotoRules()) -> Photo:
     if len(data) > rules.max_bytes:
         raise PhotoRefused(f"a photo is at most {rules.max_bytes // (1024 * 1024)} MB")
     source = _open(data, rules)
+    if source.format == "JPEG":  # let libjpeg decode at the smallest scale that still covers the size kept
+        source.draft("RGB", (rules.largest_side, rules.largest_side))
     try:
         upright = _decoded(source)
     finally:
@@ -119,5 +122,5 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
     """A fresh JPEG of the pixels alone: no EXIF, no XMP, no comment, no colour profile."""
     out = io.BytesIO()
     image.info.clear()
-    image.save(out, format="JPEG", quality=quality, optimize=True, exif=b"")
+    image.save(out, format="JPEG", quality=quality, exif=b"")
     return out.getvalue()
