@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import orjson
 
-from bench.report import Figure, table
+from bench.report import Figure, percentile, table
 from bench.services import bench_settings, isolated
 from civic311_backbone.service.runner import migrate_service
 from civic311_backbone.settings import BackboneSettings
@@ -69,11 +69,6 @@ async def _fill(pool: asyncpg.Pool, count: int, codes: Sequence[str]) -> None:
         await conn.execute("ANALYZE request_index")
 
 
-def _percentile(values: Sequence[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 async def nearby_figures(
     settings: BackboneSettings, pool: asyncpg.Pool
 ) -> tuple[list[Figure], dict[str, object]]:
@@ -110,19 +105,19 @@ async def nearby_figures(
         lookups.append((time.perf_counter() - began) * 1000)
     label = f"{requests:,} open requests"
     figures = [
-        Figure(f"already reported? p50, {label}", _percentile(latencies, 0.5), "ms"),
+        Figure(f"already reported? p50, {label}", percentile(latencies, 0.5), "ms"),
         Figure(
             f"already reported? p99, {label}",
-            _percentile(latencies, 0.99),
+            percentile(latencies, 0.99),
             "ms",
             ceiling_name="primary-key lookup p99, same table",
-            ceiling=_percentile(lookups, 0.99),
+            ceiling=percentile(lookups, 0.99),
         ),
     ]
     parameters: dict[str, object] = {
-        "nearby_p50_ms": round(_percentile(latencies, 0.5), 2),
-        "nearby_p99_ms": round(_percentile(latencies, 0.99), 2),
-        "lookup_p99_ms": round(_percentile(lookups, 0.99), 2),
+        "nearby_p50_ms": round(percentile(latencies, 0.5), 2),
+        "nearby_p99_ms": round(percentile(latencies, 0.99), 2),
+        "lookup_p99_ms": round(percentile(lookups, 0.99), 2),
         "nearby_requests": requests,
         "nearby_queries": queries,
         "nearby_offered_per_query": round(found / queries, 2),

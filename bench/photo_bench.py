@@ -13,12 +13,11 @@ import io
 import os
 import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
 from PIL import Image, ImageFilter
 
-from bench.report import Figure, table
+from bench.report import Figure, percentile, table
 from civic311_intake.adapters.photo_store import FolderPhotoStore
 from civic311_intake.application.photos import keep_photo
 
@@ -31,11 +30,6 @@ def twelve_megapixels() -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=90)
     return out.getvalue()
-
-
-def _percentile(values: Sequence[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def _pillow_alone(data: bytes) -> float:
@@ -66,10 +60,10 @@ async def photo_figures() -> tuple[list[Figure], dict[str, object]]:
         await asyncio.gather(*(upload() for _ in range(uploads)))
         elapsed = time.perf_counter() - began
     figures = [
-        Figure(f"photo upload p50, 12 MP JPEG, {CONCURRENT} at once", _percentile(latencies, 0.5), "ms"),
+        Figure(f"photo upload p50, 12 MP JPEG, {CONCURRENT} at once", percentile(latencies, 0.5), "ms"),
         Figure(
             f"photo upload p99, 12 MP JPEG, {CONCURRENT} at once",
-            _percentile(latencies, 0.99),
+            percentile(latencies, 0.99),
             "ms",
             ceiling_name="Pillow decode + encode alone, one at a time",
             ceiling=min(ceiling),

@@ -4,15 +4,7 @@ kept with who made it, and only admins may change them."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import asyncpg
-import pytest
-
-from civic311_backbone.settings import BackboneSettings
-from civic311_backbone.store import EventStore
-from tests.intake.desk_support import RunningDesk, running_desk
+from tests.intake.desk_support import RunningDesk
 
 ARTICLES: dict[tuple[str, str], tuple[str, str, list[str]]] = {
     ("holiday-collection", "en"): (
@@ -141,14 +133,6 @@ QUESTIONS: list[tuple[str, str, str]] = [
     ("factura del agua", "es", "water-bill"),
     ("agua factura alta", "es", "water-bill"),
 ]
-
-
-@pytest.fixture
-async def desk(
-    settings: BackboneSettings, pool: asyncpg.Pool, store: EventStore, tmp_path: Path
-) -> AsyncIterator[RunningDesk]:
-    async with running_desk(settings, pool, store, tmp_path) as running:
-        yield running
 
 
 async def write_all(desk: RunningDesk, admin: dict[str, str]) -> None:

@@ -7,19 +7,14 @@ place given by the browser's geolocation). Screenshots at phone and desktop widt
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
-import asyncpg
-import pytest
 from playwright.async_api import Browser, Geolocation, Page, ViewportSize, expect
 
 from civic311_backbone.contracts import Assigned, RequestCreated, from_record, new_event
 from civic311_backbone.contracts.tracking import parse_tracking_number, stream_id_for
-from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
-from tests.intake.desk_support import ROUTING, RunningDesk, running_desk
+from tests.intake.desk_support import ROUTING, RunningDesk
 from tests.support.browser import screenshot_path
 
 PHONE = ViewportSize(width=390, height=844)
@@ -31,14 +26,6 @@ CITY_HALL = Geolocation(latitude=42.360082, longitude=-71.05888)
 class Update:
     public_note: str
     internal_note: str
-
-
-@pytest.fixture
-async def desk(
-    settings: BackboneSettings, pool: asyncpg.Pool, store: EventStore, tmp_path: Path
-) -> AsyncIterator[RunningDesk]:
-    async with running_desk(settings, pool, store, tmp_path) as running:
-        yield running
 
 
 async def snap(page: Page, name: str) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 
 import asyncpg
 import pytest
@@ -26,16 +24,7 @@ from civic311_city.loading import load_catalogue
 from civic311_intake.application.desk import Desk, StaleRequest, change_request
 from civic311_intake.domain.staff.commands import Close
 from civic311_intake.domain.staff.members import StaffMember
-from tests.intake.desk_support import PARKS, PUBLIC_WORKS, RunningDesk, running_desk
-
-
-@pytest.fixture
-async def desk(
-    settings: BackboneSettings, pool: asyncpg.Pool, store: EventStore, tmp_path: Path
-) -> AsyncIterator[RunningDesk]:
-    async with running_desk(settings, pool, store, tmp_path) as running:
-        yield running
-
+from tests.intake.desk_support import PARKS, PUBLIC_WORKS, RunningDesk
 
 CALLER = {
     "service_code": "POTHOLE",

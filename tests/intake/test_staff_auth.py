@@ -2,24 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import asyncpg
-import pytest
-
-from civic311_backbone.settings import BackboneSettings
-from civic311_backbone.store import EventStore
 from civic311_intake.adapters.access import add_staff_account
-from tests.intake.desk_support import PASSWORD, PUBLIC_WORKS, RunningDesk, running_desk
-
-
-@pytest.fixture
-async def desk(
-    settings: BackboneSettings, pool: asyncpg.Pool, store: EventStore, tmp_path: Path
-) -> AsyncIterator[RunningDesk]:
-    async with running_desk(settings, pool, store, tmp_path) as running:
-        yield running
+from tests.intake.desk_support import PASSWORD, PUBLIC_WORKS, RunningDesk
 
 
 async def test_a_staff_member_signs_in_works_and_signs_out(desk: RunningDesk) -> None:

@@ -8,27 +8,14 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
-import asyncpg
 import httpx
-import pytest
 
-from civic311_backbone.settings import BackboneSettings
-from civic311_backbone.store import EventStore
 from civic311_intake.adapters.access import add_staff_account
 from civic311_intake.domain.staff.members import Role
-from tests.intake.desk_support import PASSWORD, PUBLIC_WORKS, RunningDesk, running_desk
+from tests.intake.desk_support import PASSWORD, PUBLIC_WORKS, RunningDesk
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-async def desk(
-    settings: BackboneSettings, pool: asyncpg.Pool, store: EventStore, tmp_path: Path
-) -> AsyncIterator[RunningDesk]:
-    async with running_desk(settings, pool, store, tmp_path) as running:
-        yield running
 
 
 @asynccontextmanager

@@ -5,23 +5,7 @@ Every refusal is a 403 that says why, and the request's stream is exactly as it 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import asyncpg
-import pytest
-
-from civic311_backbone.settings import BackboneSettings
-from civic311_backbone.store import EventStore
-from tests.intake.desk_support import PARKS, PUBLIC_WORKS, RunningDesk, running_desk
-
-
-@pytest.fixture
-async def desk(
-    settings: BackboneSettings, pool: asyncpg.Pool, store: EventStore, tmp_path: Path
-) -> AsyncIterator[RunningDesk]:
-    async with running_desk(settings, pool, store, tmp_path) as running:
-        yield running
+from tests.intake.desk_support import PARKS, PUBLIC_WORKS, RunningDesk
 
 
 def every_change(number: str) -> list[tuple[str, dict[str, object]]]:

@@ -105,11 +105,4 @@ async def read_article(book: Book, slug: Slug, language: AnswerLanguage) -> Publ
     article = await book.get(slug, language)
     if article is None:
         raise HTTPException(status_code=404, detail="no such article")
-    return PublicArticle(
-        slug=article.slug,
-        language=article.language,
-        title=article.title,
-        body=article.body,
-        service_codes=article.service_codes,
-        updated_at=article.updated_at.isoformat(),
-    )
+    return PublicArticle(**article.model_dump(mode="json", include=set(PublicArticle.model_fields)))
