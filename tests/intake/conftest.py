@@ -1,4 +1,4 @@
-"""The gateway's tests: the staff desk most of them drive."""
+"""The gateway's tests: the staff desk most of them drive, and the gateway as residents' browsers see it."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
+import httpx
 import pytest
 
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
+from civic311_backbone.testing.plugin import settings_env
 from tests.intake.desk_support import RunningDesk, running_desk
+from tests.support.processes import ServiceProcess
 
 
 @pytest.fixture
@@ -20,3 +23,17 @@ async def desk(
     """The gateway as a process on this test's schema and stream (no relay)."""
     async with running_desk(settings, pool, store, tmp_path) as running:
         yield running
+
+
+@pytest.fixture
+async def gateway(
+    settings: BackboneSettings, store: EventStore, tmp_path: Path
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser-like client of the running gateway: it keeps cookies, and follows no redirect by itself."""
+    process = ServiceProcess("civic311_intake", settings_env(settings), tmp_path).start()
+    try:
+        await process.wait_ready()
+        async with httpx.AsyncClient(base_url=process.url) as client:
+            yield client
+    finally:
+        process.stop()

@@ -3,37 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import asyncpg
 import httpx
-import pytest
 
 from civic311_backbone.contracts import Assigned, RequestCreated, StatusUpdated, from_record, new_event
 from civic311_backbone.contracts.tracking import new_tracking_number, stream_id_for
-from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.factories import STAFF
-from civic311_backbone.testing.plugin import settings_env
-from tests.support.processes import ServiceProcess
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 FILED = re.compile(r"^/requests/([2-9A-Z]{3}-[2-9A-Z]{5})/filed$")
-
-
-@pytest.fixture
-async def gateway(
-    settings: BackboneSettings, store: EventStore, tmp_path: Path
-) -> AsyncIterator[httpx.AsyncClient]:
-    """A browser-like client of the running gateway: it keeps cookies, and follows no redirect by itself."""
-    process = ServiceProcess("civic311_intake", settings_env(settings), tmp_path).start()
-    try:
-        await process.wait_ready()
-        async with httpx.AsyncClient(base_url=process.url) as client:
-            yield client
-    finally:
-        process.stop()
 
 
 async def events_stored(pool: asyncpg.Pool) -> int:

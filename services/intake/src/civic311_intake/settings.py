@@ -61,6 +61,13 @@ class IntakeSettings(ServiceSettings, CitySettings):
         description="Largest photo accepted; a report form's body may be this much larger than MAX_BODY_BYTES.",
     )
 
+    phone_region: str = Field(
+        default="US",
+        min_length=2,
+        max_length=2,
+        description="Country (ISO code) of phone numbers residents give without a +country prefix.",
+    )
+
     # SMS and e-mail in (civic311_intake.entrypoints.channels). No secret has a default: unset means that
     # channel is off.
     sms_webhook_token: SecretStr | None = Field(

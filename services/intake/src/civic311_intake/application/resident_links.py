@@ -30,6 +30,7 @@ from civic311_backbone.store import EventStore, WrongExpectedVersion
 from civic311_city.catalogue import Catalogue
 from civic311_intake.domain.resident_links import (
     NOT_FIXED_NOTE,
+    Channel,
     LinkClaims,
     NotFixedRule,
     Verdict,
@@ -86,9 +87,18 @@ FollowVerdict = Literal["followed", "already", "unknown"]
 
 
 async def follow(
-    store: EventStore, catalogue: Catalogue, tracking_number: str, *, email: str, language: Language
+    store: EventStore,
+    catalogue: Catalogue,
+    tracking_number: str,
+    *,
+    email: str | None = None,
+    phone: str | None = None,
+    language: Language,
 ) -> FollowVerdict:
-    """The address follows the request: FollowerAdded(reason resident) unless it hears of it already."""
+    """The address (an e-mail, or a phone number for texts) follows the request: FollowerAdded(reason
+    resident) unless it hears of it already."""
+    channel: Channel = "email" if email else "sms"
+    address = (email or phone or "").strip()
     stream_id = stream_id_for(tracking_number)
     for _ in range(_TRIES):
         events = await _events(store, stream_id)
@@ -98,11 +108,12 @@ async def follow(
         request_type = catalogue.get(created.service_code)
         if request_type is None or request_type.confidential:
             return "unknown"
-        if already_hearing(events, email):
+        if already_hearing(events, address, channel):
             return "already"
-        added = FollowerAdded(contact=Contact(email=email.strip()), language=language, reason="resident")
+        contact = Contact(email=address) if channel == "email" else Contact(phone=address)
+        added = FollowerAdded(contact=contact, language=language, reason="resident")
         # Derived from the address and the stream as read: a form sent twice stores one follower.
-        event_id = uuid5(_FOLLOW_NAMESPACE, f"{stream_id}:{email.strip().lower()}:{len(events)}")
+        event_id = uuid5(_FOLLOW_NAMESPACE, f"{stream_id}:{address.lower()}:{len(events)}")
         actor = Actor(kind="resident", id=f"resident-web-{event_id.hex[:12]}")
         try:
             await store.append(

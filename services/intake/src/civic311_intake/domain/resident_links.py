@@ -25,6 +25,7 @@ from uuid import UUID, uuid5
 
 from civic311_backbone.contracts import (
     Closed,
+    Contact,
     Envelope,
     FollowerAdded,
     RequestCreated,
@@ -32,6 +33,7 @@ from civic311_backbone.contracts import (
     Unsubscribed,
 )
 
+Channel = Literal["email", "sms"]
 NOT_FIXED_NOTE = "The resident says it is not fixed"
 _NAMESPACE = UUID("5b0e3c1e-3f7c-4d69-9f55-2d1c0e1b7a11")
 
@@ -129,16 +131,24 @@ def _closed_now(events: Sequence[Envelope[Any]]) -> bool:
     return False
 
 
-def already_hearing(events: Sequence[Envelope[Any]], email: str) -> bool:
-    """Whether this address hears of the request already (its reporter, or a follower still listening)."""
-    wanted, hearing = email.strip().lower(), False
+def already_hearing(events: Sequence[Envelope[Any]], address: str, channel: Channel = "email") -> bool:
+    """Whether this address (an e-mail, or a phone number for texts) hears of the request already: its
+    reporter, or a follower still listening."""
+    wanted, hearing = address.strip().lower(), False
+
+    def same(contact: Contact | None) -> bool:
+        mine = None if contact is None else (contact.email if channel == "email" else contact.phone)
+        return mine is not None and mine.strip().lower() == wanted
+
     for event in events:
         match event.payload:
-            case RequestCreated(contact=contact) if contact and contact.email:
-                hearing = contact.email.strip().lower() == wanted
-            case FollowerAdded(contact=contact) if contact.email and contact.email.strip().lower() == wanted:
+            case RequestCreated(contact=contact):
+                hearing = same(contact) and (channel == "email" or event.payload.channel == "sms")
+            case FollowerAdded(contact=contact) if same(contact):
                 hearing = True
-            case Unsubscribed(recipient=recipient, channel="email") if recipient.strip().lower() == wanted:
+            case Unsubscribed(recipient=recipient, channel=unsubscribed) if (
+                unsubscribed == channel and recipient.strip().lower() == wanted
+            ):
                 hearing = False
             case _:
                 pass

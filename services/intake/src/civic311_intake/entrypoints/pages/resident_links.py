@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import cast
 
+import phonenumbers
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse
 
@@ -26,6 +27,22 @@ from civic311_intake.settings import IntakeSettings
 router = APIRouter(include_in_schema=False)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _EMAIL_LENGTH = 254
+_PHONE_LENGTH = 40
+
+
+def mobile_number(raw: str, region: str) -> str | None:
+    """A mobile number as texts are sent to it (E.164, e.g. +16175550100), or None if it is none."""
+    if len(raw) > _PHONE_LENGTH:
+        return None
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 _STATUS = {"reopen": 200, "used": 200, "outdated": 409, "not_resolved": 409, "too_many": 429}
 
 
@@ -86,10 +103,16 @@ async def follow_request(
     t = web.translator(request)
     form = await request.form()
     email = str(form.get("follow_email") or "").strip()
+    raw_phone = str(form.get("follow_phone") or "").strip()
     language = str(form.get("follow_language") or t.language)
     errors: dict[str, str] = {}
-    if not email or len(email) > _EMAIL_LENGTH or not _EMAIL.match(email):
+    phone = mobile_number(raw_phone, request.app.state.settings.phone_region) if raw_phone else None
+    if email and (len(email) > _EMAIL_LENGTH or not _EMAIL.match(email)):
         errors["follow_email"] = t("problems.email")
+    elif raw_phone and phone is None:
+        errors["follow_phone"] = t("problems.mobile")
+    elif not email and not raw_phone:
+        errors["follow_email"] = t("problems.follow_contact")
     if language not in LANGUAGES:
         errors["follow_language"] = t("problems.language")
     try:
@@ -97,9 +120,11 @@ async def follow_request(
     except InvalidTrackingNumber:
         return await track_page(tracking_number, request, web, store, catalogue)  # its 400 page
     if errors:
-        extra = {"follow_errors": errors, "follow_email": email}
+        extra = {"follow_errors": errors, "follow_email": email, "follow_phone": raw_phone}
         return await track_page(number, request, web, store, catalogue, extra=extra, status_code=400)
-    verdict = await follow(store, catalogue, number, email=email, language=cast(Language, language))
+    verdict = await follow(
+        store, catalogue, number, email=email or None, phone=phone, language=cast(Language, language)
+    )
     if verdict == "unknown":
         return _no_such_request(request, web, number)
     context = {
