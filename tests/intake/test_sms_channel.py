@@ -7,15 +7,11 @@ would, form-encoded and signed with the account's auth token (`sign_like_twilio`
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import hmac
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from uuid import uuid4
-from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -29,39 +25,14 @@ from civic311_backbone.testing.plugin import settings_env
 from civic311_city.loading import load_catalogue
 from civic311_intake.application.text_intake import InboundMessage, TextIntake, receive
 from civic311_intake.wiring import SERVICE as INTAKE
-from tests.intake.text_channel_support import TRACKING_NUMBER, filed, requests_filed
+from tests.intake.text_channel_support import (
+    TRACKING_NUMBER,
+    SmsProvider,
+    filed,
+    reply_of,
+    requests_filed,
+)
 from tests.support.processes import ServiceProcess
-
-CITY_NUMBER = "+16175550311"
-
-
-def sign_like_twilio(token: str, url: str, params: dict[str, str]) -> str:
-    """The stand-in for the SMS provider: X-Twilio-Signature as Twilio computes it (its documented
-    algorithm: base64 of HMAC-SHA1 with the auth token over the URL and the sorted name+value pairs)."""
-    data = url + "".join(name + params[name] for name in sorted(params))
-    return base64.b64encode(hmac.new(token.encode(), data.encode(), hashlib.sha1).digest()).decode()
-
-
-@dataclass
-class SmsProvider:
-    """Posts to the gateway's webhook as the provider would, for one resident's phone."""
-
-    client: httpx.AsyncClient
-    url: str
-    token: str
-    phone: str
-
-    async def text(self, body: str, *, sid: str | None = None, token: str | None = None) -> httpx.Response:
-        params = {
-            "MessageSid": sid or f"SM{uuid4().hex}",
-            "AccountSid": "AC" + "0" * 32,
-            "From": self.phone,
-            "To": CITY_NUMBER,
-            "Body": body,
-            "NumMedia": "0",
-        }
-        signature = sign_like_twilio(token or self.token, self.url, params)
-        return await self.client.post(self.url, data=params, headers={"X-Twilio-Signature": signature})
 
 
 @dataclass
@@ -89,15 +60,6 @@ async def gateway(settings: BackboneSettings, tmp_path: Path, token: str) -> Asy
             yield Gateway(process, client)
     finally:
         process.stop()
-
-
-def reply_of(response: httpx.Response) -> str:
-    """The text the provider would send back to the resident."""
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/xml")
-    root = ElementTree.fromstring(response.content)
-    assert root.tag == "Response"
-    return root.findtext("Message") or ""
 
 
 async def test_a_text_naming_the_problem_and_the_place_is_filed_and_answered_with_its_number(

@@ -5,6 +5,7 @@ unsubscribes her; her "not fixed" link reopens the request and routing assigns i
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from civic311_backbone.store import EventStore
 from civic311_backbone.testing.plugin import settings_env
 from civic311_intake.adapters.access import add_staff_account
 from civic311_intake.wiring import SERVICE as INTAKE
+from tests.intake.text_channel_support import TRACKING_NUMBER, SmsProvider, reply_of
+from tests.notifier.fake_sms_provider import FakeSmsProvider
 from tests.notifier.running import ADMIN_TOKEN, SECRET, notifier_env
 from tests.notifier.sink import MailSink, text_of
 from tests.notifier.stories import unique_address
@@ -33,6 +36,7 @@ from tests.support.waiting import eventually
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 FILED = re.compile(r"^/requests/([2-9A-Z]{3}-[2-9A-Z]{5})/filed$")
 PASSWORD = "correct horse battery staple"
+SMS_WEBHOOK_TOKEN = uuid4().hex
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,13 @@ class City:
     notifier: ServiceProcess
     store: EventStore
     pool: asyncpg.Pool
+    texts: FakeSmsProvider
+
+    def resident_texting(self, phone: str) -> SmsProvider:
+        """A resident's phone, texting the gateway through the (stood-in) provider's webhook."""
+        return SmsProvider(
+            self.gateway, str(self.gateway.base_url).rstrip("/") + "/channels/sms", SMS_WEBHOOK_TOKEN, phone
+        )
 
     async def events(self, number: str) -> list[Envelope[Any]]:
         return [from_record(r) for r in await self.store.read_stream(stream_id_for(number))]
@@ -70,15 +81,31 @@ def sink() -> Iterator[MailSink]:
 
 
 @pytest.fixture
+def texts() -> Iterator[FakeSmsProvider]:
+    provider = FakeSmsProvider().start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
 async def city(
-    settings: BackboneSettings, pool: asyncpg.Pool, store: EventStore, sink: MailSink, tmp_path: Path
+    settings: BackboneSettings,
+    pool: asyncpg.Pool,
+    store: EventStore,
+    sink: MailSink,
+    texts: FakeSmsProvider,
+    tmp_path: Path,
 ) -> AsyncIterator[City]:
     async with pool.acquire() as conn:
         await migrate_service(conn, INTAKE)
     env = settings_env(settings)
-    gateway = ServiceProcess("civic311_intake", {**env, "RESIDENT_LINK_SECRET": SECRET}, tmp_path)
+    gateway = ServiceProcess(
+        "civic311_intake",
+        {**env, "RESIDENT_LINK_SECRET": SECRET, "SMS_WEBHOOK_TOKEN": SMS_WEBHOOK_TOKEN},
+        tmp_path,
+    )
     notifier = ServiceProcess("civic311_notifier", {}, tmp_path)
-    notifier.env.update(notifier_env(settings, sink, GATEWAY_PUBLIC_URL=gateway.url))
+    notifier.env.update(notifier_env(settings, sink, GATEWAY_PUBLIC_URL=gateway.url, **texts.env()))
     notifier.env["NOTIFIER_PUBLIC_URL"] = notifier.url
     processes = [
         ServiceProcess("civic311_backbone.relay", env, tmp_path),
@@ -92,7 +119,7 @@ async def city(
         for process in processes:
             await process.wait_ready(timeout=60)
         async with httpx.AsyncClient(base_url=gateway.url, timeout=30) as client:
-            yield City(gateway=client, notifier=notifier, store=store, pool=pool)
+            yield City(gateway=client, notifier=notifier, store=store, pool=pool, texts=texts)
     finally:
         for process in reversed(processes):
             process.stop()
@@ -118,6 +145,25 @@ async def _file_in_spanish(gateway: httpx.AsyncClient, email: str) -> str:
     filed = FILED.match(answer.headers["location"])
     assert filed is not None
     return filed.group(1)
+
+
+async def _update_and_close(
+    city: City, number: str, updates: list[tuple[str, str]], closing_note: str
+) -> None:
+    """Staff of the department routing chose post status updates and close it, through the desk's API."""
+    [assigned] = await _of_type(city, number, "Assigned")
+    staff = await _staff_headers(city, assigned.payload.department)
+    for status, note in updates:
+        answer = await city.gateway.post(
+            f"/api/staff/requests/{number}/status",
+            json={"status": status, "public_note": note},
+            headers=staff,
+        )
+        assert answer.status_code == 200, answer.text
+    if closing_note:
+        closing = {"resolution": "resolved", "public_note": closing_note}
+        answer = await city.gateway.post(f"/api/staff/requests/{number}/close", json=closing, headers=staff)
+        assert answer.status_code == 200, answer.text
 
 
 async def _staff_headers(city: City, department: str) -> dict[str, str]:
@@ -156,20 +202,10 @@ async def test_four_spanish_emails_working_links_one_click_unsubscribe_and_not_f
     # Given a resident who files in Spanish with her e-mail address, and routing assigning it
     ana = unique_address()
     number = await _file_in_spanish(city.gateway, ana)
-    [assigned] = await _of_type(city, number, "Assigned")
-    staff = await _staff_headers(city, assigned.payload.department)
 
     # When staff update it twice and close it through the desk's API
-    for status, note in (("in_progress", "Cuadrilla en camino."), ("on_hold", "Esperamos el asfalto.")):
-        answer = await city.gateway.post(
-            f"/api/staff/requests/{number}/status",
-            json={"status": status, "public_note": note},
-            headers=staff,
-        )
-        assert answer.status_code == 200, answer.text
-    closing = {"resolution": "resolved", "public_note": "Bache reparado."}
-    answer = await city.gateway.post(f"/api/staff/requests/{number}/close", json=closing, headers=staff)
-    assert answer.status_code == 200, answer.text
+    updates = [("in_progress", "Cuadrilla en camino."), ("on_hold", "Esperamos el asfalto.")]
+    await _update_and_close(city, number, updates, "Bache reparado.")
 
     # Then exactly four e-mails reach her, in Spanish, one per change, each its own Message-ID
     mails = await eventually(
@@ -219,3 +255,65 @@ async def test_four_spanish_emails_working_links_one_click_unsubscribe_and_not_f
 
 async def _now(value: list[Any]) -> list[Any]:
     return value
+
+
+@pytest.mark.slow
+async def test_a_resident_who_filed_by_text_gets_each_change_texted_once_in_spanish_even_after_a_500(
+    city: City,
+) -> None:
+    # Given a resident who files by text in Spanish, and a provider that fails her first text once
+    phone = f"+1617555{uuid4().int % 10_000:04d}"
+    city.texts.fail_first[phone] = (500, 1)
+    resident = city.resident_texting(phone)
+    reply_of(await resident.text("Hay un bache enorme frente al 45 de la calle Mayor"))
+    [number] = TRACKING_NUMBER.findall(reply_of(await resident.text("3")))
+
+    # When staff post an update with a public note and close it
+    await _update_and_close(city, number, [("in_progress", "Cuadrilla en camino.")], "Bache reparado.")
+
+    # Then the provider got exactly three texts to her, once each, in Spanish, with number and link
+    texts = await eventually(
+        lambda: _now(city.texts.to(phone)), until=lambda t: len(t) >= 3, timeout=60, what="three texts"
+    )
+    [closed] = await _of_type(city, number, "Closed")
+    await eventually(lambda: city.processed_by_notifier(closed), until=lambda n: n == 1, what="notifier")
+    await eventually(city.counts, until=lambda c: c.get("pending", 0) == 0, what="outbox worked")
+    bodies = [t.body for t in city.texts.to(phone)]
+    assert len(bodies) == 3 and city.texts.attempts[phone] == 4  # the 500 was retried, and sent once
+    assert bodies[0].startswith("Sample City 311: recibimos su reporte " + number)
+    assert "Responda STOP" in bodies[0]
+    assert bodies[1].startswith(f"Sample City 311: novedades de {number}: Cuadrilla en camino.")
+    assert bodies[2].startswith(f"Sample City 311: su reporte {number} fue cerrado. Bache reparado.")
+    assert all(f"/track/{number}?lang=es" in body for body in bodies)
+    assert city.texts.refused == []
+    sids = await city.pool.fetch("SELECT provider_ref FROM notifier_outbox WHERE channel = 'sms'")
+    assert sorted(r["provider_ref"] for r in sids) == sorted(t.sid for t in texts)
+
+
+@pytest.mark.slow
+async def test_stop_by_text_stops_every_further_text(city: City) -> None:
+    # Given a resident who filed by text and got the first text
+    phone = f"+1617555{uuid4().int % 10_000:04d}"
+    resident = city.resident_texting(phone)
+    [number] = TRACKING_NUMBER.findall(
+        reply_of(await resident.text("Graffiti all over the wall at 12 Main St"))
+    )
+    await eventually(lambda: _now(city.texts.to(phone)), until=lambda t: len(t) == 1, what="first text")
+
+    # When she texts STOP to the city's number
+    stopped = reply_of(await resident.text("STOP"))
+
+    # Then the gateway confirms it and records her choice, and staff's next change is not texted
+    assert "no more texts" in stopped
+    await _update_and_close(city, number, [("in_progress", "Crew on the way.")], "Cleaned.")
+    [closed] = await _of_type(city, number, "Closed")
+    await eventually(lambda: city.processed_by_notifier(closed), until=lambda n: n == 1, what="notifier")
+    await eventually(city.counts, until=lambda c: c.get("pending", 0) == 0, what="outbox worked")
+    assert len(city.texts.to(phone)) == 1
+    assert (await city.counts()).get("suppressed", 0) == 2
+    unsubscribed = await city.pool.fetch(
+        "SELECT stream_id, payload FROM events WHERE event_type = 'Unsubscribed'"
+    )
+    assert [
+        (r["stream_id"].startswith("sms-recipient-"), json.loads(r["payload"])) for r in unsubscribed
+    ] == [(True, {"recipient": phone, "channel": "sms", "scope": "all"})]

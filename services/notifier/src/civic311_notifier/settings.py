@@ -61,6 +61,18 @@ class NotifierSettings(ServiceSettings, CitySettings):
         "(a sender that died).",
     )
 
+    sms_account_sid: str | None = Field(
+        default=None, description="Account sid at the SMS provider (Twilio's Messages API). Unset: no texts."
+    )
+    sms_auth_token: SecretStr | None = Field(default=None, description="Auth token of that account.")
+    sms_from: str | None = Field(
+        default=None, description="Sender of texts: a phone number (+1…) or a Messaging Service sid (MG…)."
+    )
+    sms_api_base_url: AnyHttpUrl = Field(
+        default=AnyHttpUrl("https://api.twilio.com"), description="Base URL of the Messages API."
+    )
+    sms_senders: int = Field(default=4, ge=1, le=64, description="Texts sent at once.")
+
     webhook_allow_private: bool = Field(
         default=False,
         description="Let webhook URLs resolve to private or loopback addresses (tests, a closed network). "

@@ -10,8 +10,10 @@ from civic311_backbone.service.runner import Resources, Service, Wiring
 from civic311_city import load_city
 from civic311_notifier.adapters.mail import MailComposer, MailLinks
 from civic311_notifier.adapters.smtp import SmtpConfig, SmtpSender
+from civic311_notifier.adapters.twilio import TwilioConfig, TwilioSender
 from civic311_notifier.application.notify import NOTIFIED_TYPES
 from civic311_notifier.application.sending import EmailOutbox, SendingPolicy
+from civic311_notifier.application.texting import TextComposer, TextOutbox
 from civic311_notifier.application.webhooks import WebhookOutbox, WebhookPolicy
 from civic311_notifier.entrypoints.consumer import notifier_handler
 from civic311_notifier.entrypoints.web import create_app
@@ -30,6 +32,23 @@ def smtp_config(settings: NotifierSettings) -> SmtpConfig:
     )
 
 
+def links(settings: NotifierSettings) -> MailLinks:
+    return MailLinks(
+        gateway_url=str(settings.gateway_public_url),
+        notifier_url=str(settings.notifier_public_url),
+        secret=settings.resident_link_secret.get_secret_value().encode(),
+    )
+
+
+def sending_policy(settings: NotifierSettings, senders: int) -> SendingPolicy:
+    return SendingPolicy(
+        senders=senders,
+        lease=settings.notifier_send_lease,
+        max_attempts=settings.notifier_max_attempts,
+        max_delay=settings.notifier_retry_max_delay,
+    )
+
+
 def build_outbox(resources: Resources[NotifierSettings]) -> EmailOutbox:
     settings = resources.settings
     city = load_city(settings)
@@ -38,29 +57,43 @@ def build_outbox(resources: Resources[NotifierSettings]) -> EmailOutbox:
         city_name=settings.city_name,
         time_zone=settings.city_time_zone,
         catalogue=city.catalogue,
-        links=MailLinks(
-            gateway_url=str(settings.gateway_public_url),
-            notifier_url=str(settings.notifier_public_url),
-            secret=settings.resident_link_secret.get_secret_value().encode(),
-        ),
+        links=links(settings),
     )
     config = smtp_config(settings)
     return EmailOutbox(
         pool=resources.pool,
         composer=composer,
         connect=lambda: SmtpSender(config),
-        policy=SendingPolicy(
-            senders=settings.notifier_senders,
-            lease=settings.notifier_send_lease,
-            max_attempts=settings.notifier_max_attempts,
-            max_delay=settings.notifier_retry_max_delay,
+        policy=sending_policy(settings, settings.notifier_senders),
+    )
+
+
+def build_texts(resources: Resources[NotifierSettings]) -> TextOutbox:
+    settings = resources.settings
+    provider = None
+    if settings.sms_account_sid and settings.sms_auth_token and settings.sms_from:
+        provider = TwilioSender(
+            TwilioConfig(
+                base_url=str(settings.sms_api_base_url),
+                account_sid=settings.sms_account_sid,
+                auth_token=settings.sms_auth_token.get_secret_value(),
+                sender=settings.sms_from,
+            )
+        )
+    return TextOutbox(
+        pool=resources.pool,
+        composer=TextComposer(
+            city_name=settings.city_name, time_zone=settings.city_time_zone, links=links(settings)
         ),
+        provider=provider,
+        policy=sending_policy(settings, settings.sms_senders),
     )
 
 
 async def wire(resources: Resources[NotifierSettings]) -> Wiring:
     settings = resources.settings
     mail = build_outbox(resources)
+    texts = build_texts(resources)
 
     hooks = WebhookOutbox(
         pool=resources.pool,
@@ -74,6 +107,7 @@ async def wire(resources: Resources[NotifierSettings]) -> Wiring:
 
     async def send_soon(_: Envelope[Any]) -> None:
         mail.nudge()
+        texts.nudge()
         hooks.nudge()
 
     consumer = resources.consumer(
@@ -95,7 +129,7 @@ async def wire(resources: Resources[NotifierSettings]) -> Wiring:
         admin_token=settings.notifier_admin_token.get_secret_value(),
         allow_private_webhooks=settings.webhook_allow_private,
     )
-    return Wiring(consumers=[consumer], background=[mail.run, hooks.run], app=app)
+    return Wiring(consumers=[consumer], background=[mail.run, texts.run, hooks.run], app=app)
 
 
 SERVICE = Service(

@@ -7,16 +7,17 @@ the same reply, so it never files twice; two messages of one sender are taken in
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
-from uuid import uuid4
+from uuid import UUID, uuid4, uuid5
 from zoneinfo import ZoneInfo
 
 import asyncpg
 import structlog
 
-from civic311_backbone.contracts import Actor, Contact
+from civic311_backbone.contracts import Actor, Contact, Unsubscribed, new_event
 from civic311_backbone.store import EventStore
 from civic311_city.catalogue import Catalogue
 from civic311_intake.adapters import conversation_store as db
@@ -29,6 +30,10 @@ from civic311_intake.domain.submission import Submission, check_submission, requ
 log = structlog.get_logger(__name__)
 
 ChannelName = Literal["sms", "email"]
+
+TEXT_RECIPIENT_PREFIX = "sms-recipient-"
+"""Streams of a texting resident's own choices (STOP), apart from any request."""
+_STOPS = UUID("c7d2e3a4-5b6c-4d7e-8f90-a1b2c3d4e311")
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,10 @@ async def receive(intake: TextIntake, message: InboundMessage) -> StoredReply:
         submission = _submission(step.report, message) if isinstance(step, Ready) else None
         if submission is not None and check_submission(intake.catalogue, submission):
             step = Answer("not_taken", submission.language, ends=True)
+        stopped_texts = False
+        if message.channel == "sms" and isinstance(step, Answer) and step.kind == "stopped":
+            await _unsubscribe(conn, intake.store, message)
+            step, stopped_texts = Answer("unsubscribed", step.language, ends=True), True
         match step:
             case Ready(report=report):
                 assert submission is not None
@@ -85,10 +94,23 @@ async def receive(intake: TextIntake, message: InboundMessage) -> StoredReply:
                     await db.end_conversation(conn, message.channel, message.sender)
                 reply = StoredReply(subject("answer", step.language), answer_text(step), None, False)
         await db.record_reply(conn, message.channel, message.message_id, reply)
-    if reply.tracking_number is not None:
-        intake.store.wake_followers()  # appended inside our transaction: wake the relay now it committed
+    if reply.tracking_number is not None or stopped_texts:
+        # appended inside our transaction: wake the relay now it committed
+        intake.store.wake_followers()
     log.info("text message taken", channel=message.channel, tracking_number=reply.tracking_number)
     return reply
+
+
+async def _unsubscribe(conn: asyncpg.Connection, store: EventStore, message: InboundMessage) -> None:
+    """STOP by text: every request's texts to this phone stop. The choice is recorded on the phone's own
+    stream (not a request's: it holds for all of them), once per provider message."""
+    ref = hashlib.sha256(message.sender.strip().encode()).hexdigest()[:24]
+    event = new_event(
+        Unsubscribed(recipient=message.sender.strip(), channel="sms", scope="all"),
+        actor=Actor(kind="resident", id=f"resident-sms-{ref[:12]}"),
+        event_id=uuid5(_STOPS, f"{message.channel}/{message.message_id}"),
+    )
+    await store.append(f"{TEXT_RECIPIENT_PREFIX}{ref}", [event], expected_version=None, conn=conn)
 
 
 def _submission(report: Report, message: InboundMessage) -> Submission:

@@ -190,7 +190,7 @@ async def listing(pool: asyncpg.Pool, *, state: str, limit: int = 100) -> list[d
     """What operators see of the outbox: never the facts (personal data beyond the address)."""
     rows = await pool.fetch(
         """SELECT id, event_id, stream_id, recipient, channel, kind, state, attempts, not_before,
-                  created_at, sent_at, last_error
+                  created_at, sent_at, last_error, provider_ref
            FROM notifier_outbox WHERE state = $1 ORDER BY id DESC LIMIT $2""",
         state,
         limit,
@@ -238,3 +238,12 @@ async def suppressed(pool: asyncpg.Pool, items: Sequence[Pending]) -> set[int]:
         [p.stream_id for p in items],
     )
     return {r["id"] for r in rows}
+
+
+async def mark_texted(pool: asyncpg.Pool, item_id: int, provider_ref: str) -> None:
+    await pool.execute(
+        """UPDATE notifier_outbox SET state = 'sent', sent_at = now(), last_error = NULL,
+                  provider_ref = $2 WHERE id = $1""",
+        item_id,
+        provider_ref,
+    )

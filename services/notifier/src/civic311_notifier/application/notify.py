@@ -78,7 +78,6 @@ async def note_event(
         )
     else:
         notices = resident_notices(envelope, audience)
-    notices = [n for n in notices if n.channel == "email"]
     return await outbox.add(
         conn,
         event_id=envelope.event_id,

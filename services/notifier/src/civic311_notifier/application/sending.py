@@ -108,7 +108,7 @@ class EmailOutbox:
                     continue
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(_first(stop, self._wake), self._policy.idle_seconds)
+                    await asyncio.wait_for(woken(stop, self._wake), self._policy.idle_seconds)
         finally:
             await sender.close()
 
@@ -183,7 +183,8 @@ class EmailOutbox:
         log.warning("notifications will be retried", reason=reason, retry_in=delay.total_seconds())
 
 
-async def _first(stop: asyncio.Event, wake: asyncio.Event) -> None:
+async def woken(stop: asyncio.Event, wake: asyncio.Event) -> None:
+    """Return when the process stops or there is new work, whichever comes first."""
     waits = [asyncio.create_task(stop.wait()), asyncio.create_task(wake.wait())]
     try:
         await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)

@@ -112,7 +112,9 @@ def apply(audience: Audience, envelope: Envelope[Any]) -> Audience:
                 added.contact.phone,
                 language=added.language,
                 role="follower",
-                texts=added.contact.email is None,
+                # One who chose to follow with a phone asked for texts; a duplicate's reporter gets
+                # them when a phone is all they gave.
+                texts=added.reason == "resident" or added.contact.email is None,
                 name=added.contact.first_name,
             )
             # Following again after unsubscribing is a new choice: it lifts the silence.

@@ -69,7 +69,7 @@ class Ready:
 class Answer:
     """A reply that files nothing; `ends` drops the conversation."""
 
-    kind: Literal["help", "stopped", "empty", "too_long", "not_taken"]
+    kind: Literal["help", "stopped", "unsubscribed", "empty", "too_long", "not_taken"]
     language: Language
     ends: bool
 

@@ -25,6 +25,11 @@ _ANSWER = {
     ("stopped", "en"): "OK, we stopped: nothing more was filed. Write again at any time to report a problem.",
     ("stopped", "es"): "De acuerdo, terminamos: no se registró nada más. Escríbanos cuando quiera "
     "reportar un problema.",
+    # STOP by text also stops the notifier's texts to that phone, for every request.
+    ("unsubscribed", "en"): "OK, we stopped: you will get no more texts from 311, and nothing more was "
+    "filed. Write again at any time to report a problem.",
+    ("unsubscribed", "es"): "De acuerdo, terminamos: no recibirá más mensajes del 311 y no se registró "
+    "nada más. Escríbanos cuando quiera reportar un problema.",
     ("empty", "en"): 'Your message was empty. Tell us the problem and the place, e.g. "pothole outside '
     '12 Main St".',
     ("empty", "es"): 'Su mensaje estaba vacío. Díganos el problema y el lugar, p. ej. "bache frente al '
