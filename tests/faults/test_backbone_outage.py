@@ -10,6 +10,7 @@ import asyncio
 import os
 import re
 import signal
+import time
 from collections import Counter
 from pathlib import Path
 from uuid import uuid4
@@ -85,21 +86,29 @@ class Load:
 
 
 class Readiness:
-    """Each service's /health/ready answers, polled through the run: what each said, in order."""
+    """Each service's /health/ready answers, polled through the run: what each said, in order, and the
+    slowest poll of each (a figure printed for the unanswered-poll question, not asserted)."""
 
     def __init__(self, urls: dict[str, str]) -> None:
         self.urls = urls
         self.seen: dict[str, list[int]] = {name: [] for name in urls}
+        self.slowest: dict[str, tuple[float, str]] = {name: (0.0, "") for name in urls}
+        self.phase = "before"
+        """What the run was doing (before, PostgreSQL killed, NATS back, ...), to place the slowest polls."""
         self.stopping = asyncio.Event()
 
     async def run(self) -> None:
         async with httpx.AsyncClient(timeout=10) as client:
             while not self.stopping.is_set():
                 for name, url in self.urls.items():
+                    began = time.monotonic()
                     try:
                         status = (await client.get(url)).status_code
                     except httpx.TransportError:
                         status = 0  # the process is not answering at all
+                    took = time.monotonic() - began
+                    if took > self.slowest[name][0]:
+                        self.slowest[name] = (round(took, 2), f"{self.phase}, answered {status}")
                     if not self.seen[name] or self.seen[name][-1] != status:
                         self.seen[name].append(status)
                 await asyncio.sleep(0.2)  # the poll's pace, not a wait for an outcome
@@ -149,13 +158,17 @@ async def test_embedded_servers_killed_under_load_come_back_and_nothing_is_lost(
 
         postgres = _pid_in(tmp_path / "postgres" / "pgdata" / "postmaster.pid")
         os.kill(postgres, signal.SIGKILL)
+        readiness.phase = "PostgreSQL killed"
         await asyncio.to_thread(run.wait_for, r"the embedded PostgreSQL started again", timeout=180)
+        readiness.phase = "PostgreSQL back"
         before = await _count(load)
         await eventually(lambda: _count(load), until=lambda n: n >= before + 30, timeout=180, what="filing")
 
         nats_pid = _pid_in(tmp_path / "nats" / "nats-server.pid")
         os.kill(nats_pid, signal.SIGKILL)
+        readiness.phase = "NATS killed"
         await asyncio.to_thread(run.wait_for, r"the embedded NATS server started again", timeout=180)
+        readiness.phase = "NATS back"
         before = await _count(load)
         await eventually(lambda: _count(load), until=lambda n: n >= before + 30, timeout=180, what="filing")
     finally:
@@ -199,7 +212,8 @@ async def test_embedded_servers_killed_under_load_come_back_and_nothing_is_lost(
         print(  # the fault test's figures, for the issue
             f"\naccepted {len(numbers)}, stored once {sum(stored.values())}, assigned once "
             f"{len(numbers)}, store events {len(store_ids)} = bus {len(on_bus)}; answers {dict(load.answers)}; "
-            f"readiness seen {readiness.seen}; restarted by the launcher: {restarted}"
+            f"readiness seen {readiness.seen}; slowest readiness polls (s) {readiness.slowest}; "
+            f"restarted by the launcher: {restarted}"
         )
         assert not restarted, "a service exited on the outage instead of riding it out"
         assert _service_pids(run.process.pid, urls) == pids, "a service's process was replaced"
