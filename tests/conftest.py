@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+# Schemathesis imports most of its modules lazily, when a schema is first loaded; pytest rewrites them
+# on import (schemathesis is a pytest plugin), and CPython 3.11.7's compiler can fail that with
+# "AST constructor recursion depth mismatch" when the import happens deep in an async test's stack.
+# Importing them here, at the top of the stack, takes that away.
+import schemathesis.specs.openapi.schemas  # noqa: F401
+
 pytest_plugins = ["tests.support.browser"]
 
 ONE_AT_A_TIME = (
