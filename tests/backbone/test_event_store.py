@@ -297,3 +297,21 @@ async def test_a_replay_reads_what_the_horizon_let_through_between_its_last_page
 
     # Then it read every event once the horizon had moved past them, not stopped at the empty page
     assert len(positions) == 3
+
+
+async def test_a_wake_up_that_meets_an_outage_is_logged_not_left_unretrieved(
+    store: EventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a pool whose connection fails as asyncpg's own state machine does mid-outage
+    class FailingPool:
+        async def execute(self, *args: object) -> None:
+            raise asyncpg.exceptions._base.InternalClientError("cannot switch to state 12")
+
+    monkeypatch.setattr(store, "_pool", FailingPool())
+
+    # When followers are woken
+    store.wake_followers()
+    await store.drain()
+
+    # Then the task ended without an exception of its own (nothing for asyncio to report unretrieved)
+    assert store._wake_task is not None and store._wake_task.exception() is None

@@ -18,6 +18,7 @@ import asyncpg
 import orjson
 import structlog
 
+from civic311_backbone.service.outage import is_outage
 from civic311_backbone.store.errors import EventIdReused, WrongExpectedVersion
 from civic311_backbone.store.records import AppendResult, EventFact, NewEvent, RecordedEvent
 
@@ -332,8 +333,11 @@ class EventStore:
                 # The appends of the next few milliseconds share the next wake-up (the first of a
                 # quiet spell still goes at once): under load, far fewer round trips and wake-ups.
                 await asyncio.sleep(WAKE_SPACING)
-        except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError) as error:
-            log.warning("could not wake followers; they will poll", error=str(error))
+        except Exception as error:  # a fire-and-forget task: nobody else would see what it met
+            if is_outage(error) or isinstance(error, asyncpg.PostgresError):
+                log.warning("could not wake followers; they will poll", error=str(error))
+            else:
+                log.exception("could not wake followers; they will poll")
 
     async def drain(self) -> None:
         """Wait for a pending wake-up to be sent (before closing the pool)."""
