@@ -13,7 +13,7 @@ from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.plugin import settings_env
 from tests.intake.desk_support import RunningDesk, running_desk
-from tests.support.processes import ServiceProcess
+from tests.support.processes import gateway_client
 
 
 @pytest.fixture
@@ -30,10 +30,5 @@ async def gateway(
     settings: BackboneSettings, store: EventStore, tmp_path: Path
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A browser-like client of the running gateway: it keeps cookies, and follows no redirect by itself."""
-    process = ServiceProcess("civic311_intake", settings_env(settings), tmp_path).start()
-    try:
-        await process.wait_ready()
-        async with httpx.AsyncClient(base_url=process.url) as client:
-            yield client
-    finally:
-        process.stop()
+    async with gateway_client(settings_env(settings), tmp_path) as client:
+        yield client

@@ -17,7 +17,7 @@ from civic311_backbone.store import EventStore
 from civic311_backbone.testing.plugin import settings_env
 from tests.intake.test_photos import SERIAL, phone_jpeg, png_claiming
 from tests.intake.test_resident_pages import FILED, events_stored, open_form, pothole
-from tests.support.processes import ServiceProcess
+from tests.support.processes import gateway_client
 
 
 @pytest.fixture
@@ -29,14 +29,10 @@ async def photos_dir(tmp_path: Path) -> Path:
 async def gateway(
     settings: BackboneSettings, store: EventStore, tmp_path: Path, photos_dir: Path
 ) -> AsyncIterator[httpx.AsyncClient]:
-    env = {**settings_env(settings), "PHOTO_STORE_PATH": str(photos_dir)}
-    process = ServiceProcess("civic311_intake", env, tmp_path).start()
-    try:
-        await process.wait_ready()
-        async with httpx.AsyncClient(base_url=process.url, timeout=30) as client:
-            yield client
-    finally:
-        process.stop()
+    async with gateway_client(
+        {**settings_env(settings), "PHOTO_STORE_PATH": str(photos_dir)}, tmp_path
+    ) as client:
+        yield client
 
 
 def kept_files(folder: Path) -> list[Path]:

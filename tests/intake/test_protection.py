@@ -10,20 +10,15 @@ import pytest
 
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.testing.plugin import settings_env
-from tests.support.processes import ServiceProcess
+from tests.support.processes import gateway_client
 
 LIMITS = {"POSTS_PER_MINUTE": "3", "MAX_BODY_BYTES": "2048"}
 
 
 @pytest.fixture
 async def gateway(settings: BackboneSettings, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    process = ServiceProcess("civic311_intake", {**settings_env(settings), **LIMITS}, tmp_path).start()
-    try:
-        await process.wait_ready()
-        async with httpx.AsyncClient(base_url=process.url) as client:
-            yield client
-    finally:
-        process.stop()
+    async with gateway_client({**settings_env(settings), **LIMITS}, tmp_path) as client:
+        yield client
 
 
 async def test_a_body_over_the_limit_is_refused_whether_declared_or_streamed(

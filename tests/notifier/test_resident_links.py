@@ -18,7 +18,7 @@ from civic311_backbone.testing.plugin import settings_env
 from civic311_notifier.domain.links import LinkClaims, resident_ref, sign
 from tests.notifier.running import SECRET
 from tests.notifier.stories import assigned, closed, filed, new_request, tell, unique_address, updated
-from tests.support.processes import ServiceProcess
+from tests.support.processes import gateway_client
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -27,14 +27,10 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 async def gateway(
     settings: BackboneSettings, store: EventStore, tmp_path: Path
 ) -> AsyncIterator[httpx.AsyncClient]:
-    env = {**settings_env(settings), "RESIDENT_LINK_SECRET": SECRET, "NOT_FIXED_PER_REQUEST": "2"}
-    process = ServiceProcess("civic311_intake", env, tmp_path).start()
-    try:
-        await process.wait_ready()
-        async with httpx.AsyncClient(base_url=process.url) as client:
-            yield client
-    finally:
-        process.stop()
+    async with gateway_client(
+        {**settings_env(settings), "RESIDENT_LINK_SECRET": SECRET, "NOT_FIXED_PER_REQUEST": "2"}, tmp_path
+    ) as client:
+        yield client
 
 
 async def _closing_id(store: EventStore, stream: str) -> str:

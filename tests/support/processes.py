@@ -6,7 +6,8 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -71,3 +72,16 @@ class ServiceProcess:
         if not self.log_path.exists():
             return ""
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+@asynccontextmanager
+async def gateway_client(env: Mapping[str, str], log_dir: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """The gateway as its own process with `env`, and a browser-like client of it: it keeps cookies and
+    follows no redirect by itself."""
+    process = ServiceProcess("civic311_intake", env, log_dir).start()
+    try:
+        await process.wait_ready()
+        async with httpx.AsyncClient(base_url=process.url, timeout=30) as client:
+            yield client
+    finally:
+        process.stop()
