@@ -80,7 +80,7 @@ async def gateway_client(env: Mapping[str, str], log_dir: Path) -> AsyncIterator
     follows no redirect by itself."""
     process = ServiceProcess("civic311_intake", env, log_dir).start()
     try:
-        await process.wait_ready()
+        await process.wait_ready(timeout=60)  # two workers on two cores: a start can take over 30 s
         async with httpx.AsyncClient(base_url=process.url, timeout=30) as client:
             yield client
     finally:
