@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
+
 import pytest
 
-# Schemathesis imports most of its modules lazily, when a schema is first loaded; pytest rewrites them
-# on import (schemathesis is a pytest plugin), and CPython 3.11.7's compiler can fail that with
-# "AST constructor recursion depth mismatch" when the import happens deep in an async test's stack.
-# Importing them here, at the top of the stack, takes that away.
+# Schemathesis imports most of its modules lazily, when a schema is first loaded, and pytest rewrites
+# them on import (schemathesis is a pytest plugin): parsing that can meet CPython 3.11's AST depth bug
+# (tests/support/collector.py) mid-run. Importing them here, before any test runs, takes that away.
 import schemathesis.specs.openapi.schemas  # noqa: F401
+
+from tests.support.collector import collector_paused
 
 pytest_plugins = ["tests.support.browser"]
 
@@ -27,3 +30,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.nodeid.startswith(ONE_AT_A_TIME):
             item.add_marker(pytest.mark.xdist_group("one-at-a-time"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    """Hypothesis tests run with the garbage collector paused (tests/support/collector.py says why)."""
+    if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+        with collector_paused():
+            return (yield)
+    return (yield)

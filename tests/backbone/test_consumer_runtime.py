@@ -21,6 +21,7 @@ from civic311_backbone.store import EventStore, RecordedEvent
 from civic311_backbone.testing.factories import new_stream_id, request_created, status_updated
 from civic311_backbone.testing.plugin import settings_env
 from tests.backbone.consumer_fixtures import effect_count, record_effect
+from tests.support.consuming import Consumers
 from tests.support.processes import ServiceProcess
 from tests.support.waiting import eventually
 
@@ -42,16 +43,11 @@ async def _publish(nats_client: NatsClient, settings: BackboneSettings, event: R
 
 
 @pytest.fixture
-async def broker(settings: BackboneSettings, nats_client: NatsClient) -> AsyncIterator[NatsBroker]:
+async def consumers(settings: BackboneSettings, nats_client: NatsClient) -> AsyncIterator[Consumers]:
     await ensure_stream(nats_client.jetstream(), settings)
-    broker = NatsBroker(settings.nats_servers)
-    yield broker
-    await broker.stop()
-
-
-async def _start(broker: NatsBroker, consumer: EventConsumer) -> None:
-    consumer.subscribe(broker)
-    await broker.start()
+    running = Consumers(NatsBroker(settings.nats_servers))
+    yield running
+    await running.close()
 
 
 async def test_handler_that_raises_gets_the_message_again(
@@ -59,7 +55,7 @@ async def test_handler_that_raises_gets_the_message_again(
     pool: asyncpg.Pool,
     settings: BackboneSettings,
     nats_client: NatsClient,
-    broker: NatsBroker,
+    consumers: Consumers,
 ) -> None:
     calls: list[int] = []
 
@@ -70,7 +66,7 @@ async def test_handler_that_raises_gets_the_message_again(
             raise RuntimeError("database hiccup")  # the effect above is rolled back
 
     spec = ConsumerSpec(name="flaky", handler=flaky, backoff_seconds=(0.05,))
-    await _start(broker, EventConsumer(spec=spec, pool=pool, store=store, settings=settings))
+    await consumers.start(EventConsumer(spec=spec, pool=pool, store=store, settings=settings))
     await _publish(nats_client, settings, await _stored_event(store))
 
     await eventually(lambda: effect_count(pool), until=lambda n: n == 1)
@@ -84,7 +80,7 @@ async def test_an_idempotent_handler_runs_without_a_transaction_or_a_processed_r
     pool: asyncpg.Pool,
     settings: BackboneSettings,
     nats_client: NatsClient,
-    broker: NatsBroker,
+    consumers: Consumers,
 ) -> None:
     in_transaction: list[bool] = []
 
@@ -94,7 +90,7 @@ async def test_an_idempotent_handler_runs_without_a_transaction_or_a_processed_r
 
     spec = ConsumerSpec(name="upserting", handler=upsert, idempotent=True)
     assert await effect_count(pool) == 0  # its table made now, not by two connections at once
-    await _start(broker, EventConsumer(spec=spec, pool=pool, store=store, settings=settings))
+    await consumers.start(EventConsumer(spec=spec, pool=pool, store=store, settings=settings))
     await _publish(nats_client, settings, await _stored_event(store))
 
     await eventually(lambda: effect_count(pool), until=lambda n: n == 1)
@@ -112,7 +108,7 @@ async def test_message_that_always_fails_is_parked_on_the_dead_letter_subject(
     pool: asyncpg.Pool,
     settings: BackboneSettings,
     nats_client: NatsClient,
-    broker: NatsBroker,
+    consumers: Consumers,
 ) -> None:
     calls: list[int] = []
 
@@ -121,7 +117,7 @@ async def test_message_that_always_fails_is_parked_on_the_dead_letter_subject(
         raise ValueError("no department for this service code")
 
     spec = ConsumerSpec(name="broken", handler=broken, max_attempts=3, backoff_seconds=(0.05,))
-    await _start(broker, EventConsumer(spec=spec, pool=pool, store=store, settings=settings))
+    await consumers.start(EventConsumer(spec=spec, pool=pool, store=store, settings=settings))
     event = await _stored_event(store)
     await _publish(nats_client, settings, event)
 
@@ -212,7 +208,7 @@ async def test_requests_are_handled_side_by_side_and_each_ones_events_in_order(
     pool: asyncpg.Pool,
     settings: BackboneSettings,
     nats_client: NatsClient,
-    broker: NatsBroker,
+    consumers: Consumers,
 ) -> None:
     seen: list[tuple[str, int]] = []
     in_flight = [0]
@@ -226,7 +222,7 @@ async def test_requests_are_handled_side_by_side_and_each_ones_events_in_order(
         in_flight[0] -= 1
 
     spec = ConsumerSpec(name="lanes", handler=slow, lanes=4)
-    await _start(broker, EventConsumer(spec=spec, pool=pool, store=store, settings=settings))
+    await consumers.start(EventConsumer(spec=spec, pool=pool, store=store, settings=settings))
     streams = [new_stream_id() for _ in range(6)]
     for version in range(1, 5):  # interleaved: every stream's 1st event, then every 2nd, ...
         for stream in streams:

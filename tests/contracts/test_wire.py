@@ -23,6 +23,7 @@ from civic311_backbone.store import EventStore
 from civic311_backbone.testing.factories import new_stream_id, request_created, status_updated
 from tests.backbone.jetstream_reading import stream_count
 from tests.contracts.support import assert_headers_match
+from tests.support.consuming import consuming
 from tests.support.waiting import eventually
 
 
@@ -73,15 +74,11 @@ async def test_a_parked_message_has_the_documented_dead_letter_subject_and_heade
     await ensure_stream(nats_client.jetstream(), settings)
     broker = NatsBroker(settings.nats_servers)
     spec = ConsumerSpec(name="contracts-test", handler=always_fails, max_attempts=1)
-    EventConsumer(spec=spec, pool=pool, store=store, settings=settings).subscribe(broker)
-    await broker.start()
-    try:
+    async with consuming(broker, [EventConsumer(spec=spec, pool=pool, store=store, settings=settings)]):
         await store.append(new_stream_id(), [request_created(), status_updated()], expected_version=0)
         await _relay(store, nats_client, settings, count=2)
         dlq = dead_letter_stream(settings)
         await eventually(lambda: stream_count(nats_client, dlq), until=lambda n: n == 2)
-    finally:
-        await broker.stop()
 
     document = asyncapi_document(settings.subject_prefix)
     channel = document["channels"]["DeadLetter"]

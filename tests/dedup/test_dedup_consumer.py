@@ -21,6 +21,7 @@ from civic311_dedup.domain.index import RequestIndex
 from civic311_dedup.settings import DedupSettings
 from civic311_dedup.wiring import SERVICE, wire
 from tests.dedup.support import CORNER, moved, report
+from tests.support.consuming import consuming
 from tests.support.waiting import eventually
 
 REVIEWER = Actor(kind="staff", id="reviewer-ana")
@@ -36,11 +37,8 @@ async def dedup_running(
     )
     async with pool.acquire() as conn:
         await migrate_service(conn, SERVICE)
-    [consumer] = (await wire(resources)).consumers
-    consumer.subscribe(broker)
-    await broker.start()
-    yield
-    await broker.stop()
+    async with consuming(broker, (await wire(resources)).consumers):
+        yield
 
 
 async def _file(store: EventStore, created: RequestCreated) -> str:

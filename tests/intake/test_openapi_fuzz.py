@@ -22,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
 
 from civic311_city.loading import load_catalogue
 from tests.intake.open311_support import Open311Gateway, open311_gateway, pothole
+from tests.support.collector import collector_paused
 
 EXAMPLES_PER_OPERATION = 20
 KNOWN_PARAMETERS = ("service_code", "service_request_id", "token", "tracking_number")
@@ -92,7 +93,8 @@ async def test_no_generated_call_gets_a_server_error(gateway: Open311Gateway) ->
     failures: dict[str, str] = {}
     for operation in operations:
         try:
-            fuzz(gateway, operation, known)
+            with collector_paused():
+                fuzz(gateway, operation, known)
         except (AssertionError, FailureGroup) as failure:  # try them all: one report lists every 5xx
             failures[f"{operation.method.upper()} {operation.path}"] = str(failure)
     assert failures == {}

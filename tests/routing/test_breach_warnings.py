@@ -39,6 +39,7 @@ from civic311_routing.entrypoints.consumer import routing_handler
 from civic311_routing.settings import RoutingSettings
 from civic311_routing.wiring import SERVICE as ROUTING_SERVICE
 from civic311_routing.wiring import build_router, wire
+from tests.support.consuming import consuming
 from tests.support.waiting import eventually
 
 STAFF = Actor(kind="staff", id="supervisor-1")
@@ -255,15 +256,12 @@ async def routing_running(
     async with pool.acquire() as conn:
         await migrate_service(conn, ROUTING_SERVICE)
     wiring = await wire(Resources(settings=routing, pool=pool, store=store, broker=broker))
-    for consumer in wiring.consumers:
-        consumer.subscribe(broker)
-    await broker.start()
-    tasks: list[asyncio.Future[None]] = [asyncio.ensure_future(relay.run(relay_conn, stop))]
-    tasks += [asyncio.ensure_future(task(stop)) for task in wiring.background]
-    yield
-    stop.set()
-    await asyncio.gather(*tasks)
-    await broker.stop()
+    async with consuming(broker, wiring.consumers):
+        tasks: list[asyncio.Future[None]] = [asyncio.ensure_future(relay.run(relay_conn, stop))]
+        tasks += [asyncio.ensure_future(task(stop)) for task in wiring.background]
+        yield
+        stop.set()
+        await asyncio.gather(*tasks)
     await relay_conn.close()
 
 

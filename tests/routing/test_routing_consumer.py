@@ -40,6 +40,7 @@ from civic311_routing.entrypoints.consumer import routing_handler
 from civic311_routing.settings import RoutingSettings
 from civic311_routing.wiring import SERVICE as ROUTING_SERVICE
 from civic311_routing.wiring import build_router, wire
+from tests.support.consuming import consuming
 from tests.support.waiting import eventually
 
 
@@ -72,10 +73,8 @@ async def routing_running(
     async with pool.acquire() as conn:
         await migrate_service(conn, ROUTING_SERVICE)
     [consumer] = (await wire(resources)).consumers
-    consumer.subscribe(broker)
-    await broker.start()
-    yield consumer
-    await broker.stop()
+    async with consuming(broker, [consumer]):
+        yield consumer
 
 
 async def _assigned(store: EventStore, stream: str) -> list[RecordedEvent]:
