@@ -19,6 +19,7 @@ from civic311_backbone.contracts import (
     DuplicateFlagged,
     DuplicateReviewed,
     FollowerAdded,
+    InformationCallLogged,
     Location,
     Payload,
     RequestCreated,
@@ -85,6 +86,9 @@ EXAMPLE_PAYLOADS: dict[str, Payload] = {
         via_tracking_number=EXAMPLE_TRACKING_NUMBER,
     ),
     "Unsubscribed": Unsubscribed(recipient="resident@example.org", channel="email", scope="request"),
+    "InformationCallLogged": InformationCallLogged(
+        answer_slug="holiday-collection", answer_language="es", service_code="MISSED_TRASH", channel="phone"
+    ),
 }
 
 

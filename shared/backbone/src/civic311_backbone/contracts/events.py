@@ -5,6 +5,8 @@ is for supervisors and never shown on a resident's timeline; and a staff transfe
 (TransferRequested by the desk, then routing's Assigned or TransferRefused): routing alone decides where a
 request goes and by when. Dedup flags possible duplicates (DuplicateFlagged) and staff review them
 (DuplicateReviewed); residents follow requests (FollowerAdded) and stop hearing of them (Unsubscribed).
+An agent who answers a caller without filing a request logs it (InformationCallLogged), on the call's own
+stream: a call resolved without a request.
 
 Two marks in the JSON Schemas (and the AsyncAPI document) say what a public feed, map, page or API
 answer must leave out:
@@ -25,7 +27,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.config import JsonDict
 
 from civic311_backbone.contracts.envelope import Payload
@@ -325,6 +327,57 @@ class Unsubscribed(Payload):
     scope: Literal["request", "all"] = Field(default="request", examples=["request"])
 
 
+CALL_STREAM_PREFIX = "call-"
+"""The stream of one information call is `call-<call id>`: not a request's stream."""
+
+
+class InformationCallLogged(Payload):
+    """An agent answered a caller (or a visitor) and no request was filed: a call resolved without a
+    request. Its own stream per call (`call-<uuid>`); the agent is the envelope's actor. Nothing of the
+    caller is kept (nothing is asked). It names what the call was about: the answer read out (slug and
+    language), a request type of the catalogue, a short free topic, or several of these."""
+
+    event_type = "InformationCallLogged"
+
+    answer_slug: str | None = Field(
+        default=None,
+        max_length=80,
+        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        description="The knowledge base article given as the answer.",
+        examples=["holiday-collection"],
+    )
+    answer_language: Language | None = Field(
+        default=None,
+        description="The language of the article read out (with `answer_slug`).",
+        examples=["en"],
+    )
+    service_code: str | None = Field(
+        default=None,
+        max_length=100,
+        description="The request type the call was about (the catalogue's code): a call about a missed "
+        "collection that the holiday schedule answered names MISSED_TRASH.",
+        examples=["MISSED_TRASH"],
+    )
+    topic: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="What the call was about, in the agent's words, when no request type fits.",
+        examples=["bus timetable"],
+    )
+    channel: Literal["phone", "walk_in"] = Field(
+        description="How the caller reached the agent.", examples=["phone"]
+    )
+
+    @model_validator(mode="after")
+    def _names_what_it_was_about(self) -> InformationCallLogged:
+        if (self.answer_slug is None) != (self.answer_language is None):
+            raise ValueError("answer_slug and answer_language go together")
+        if self.answer_slug is None and self.service_code is None and self.topic is None:
+            raise ValueError("name the answer given, the request type or the topic")
+        return self
+
+
 CORE_EVENTS: tuple[type[Payload], ...] = (
     RequestCreated,
     Assigned,
@@ -337,6 +390,8 @@ CORE_EVENTS: tuple[type[Payload], ...] = (
     DuplicateReviewed,
     FollowerAdded,
     Unsubscribed,
+    InformationCallLogged,
 )
 """Every event type civic311 publishes: the four core facts, the supervisors' SLA warning, a staff
-transfer's request and refusal, dedup's flags and staff's reviews, followers and unsubscriptions."""
+transfer's request and refusal, dedup's flags and staff's reviews, followers and unsubscriptions, and
+the information calls agents answer without a request."""

@@ -11,6 +11,7 @@
     {prefix}.request.duplicate_reviewed  DuplicateReviewed
     {prefix}.request.follower_added      FollowerAdded (personal data)
     {prefix}.request.unsubscribed        Unsubscribed (personal data)
+    {prefix}.request.information_call_logged  InformationCallLogged (a call's stream, not a request's)
     {prefix}.dlq.{consumer}          messages a consumer gave up on, with the error in headers
 
 The JetStream stream (default name CIVIC311) captures {prefix}.request.>.
@@ -30,6 +31,7 @@ SUBJECT_TOKENS: dict[str, str] = {
     "DuplicateReviewed": "duplicate_reviewed",
     "FollowerAdded": "follower_added",
     "Unsubscribed": "unsubscribed",
+    "InformationCallLogged": "information_call_logged",
 }
 
 
