@@ -87,7 +87,10 @@ class AnswerBook:
         editor: str,
         expected_version: int | None,
     ) -> Article:
-        """Create or change an article, keeping the change as a revision with who made it."""
+        """Create or change an article, keeping the change as a revision with who made it.
+
+        `expected_version`: the version the editor read (0: the article must be new), or None to
+        write whatever is there; StaleArticle if it is not that version now."""
         now = datetime.now(UTC)
         async with self._pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(
