@@ -15,7 +15,7 @@ from civic311_backbone.store import EventStore
 from civic311_city.catalogue import Catalogue
 from civic311_intake.adapters.answers import AnswerBook
 from civic311_intake.application.desk import Desk
-from civic311_intake.entrypoints.desk import answers, api, pages, sessions
+from civic311_intake.entrypoints.desk import answer_pages, answers, api, information_calls, pages, sessions
 from civic311_intake.entrypoints.desk.auth import SignInRequired, sign_in_url
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -31,6 +31,8 @@ def install(app: FastAPI, store: EventStore, catalogue: Catalogue) -> None:
     app.state.answers = AnswerBook(app.state.pool)  # the knowledge base: agents, admins and residents
     app.include_router(answers.staff_router)
     app.include_router(answers.public_router)
+    app.include_router(information_calls.router)  # calls answered without a request
+    app.include_router(answer_pages.router)
 
     async def to_sign_in(request: Request, error: Exception) -> RedirectResponse:
         assert isinstance(error, SignInRequired)
