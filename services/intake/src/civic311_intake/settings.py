@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 
 from civic311_backbone.settings import ServiceSettings
 from civic311_city import CitySettings
+
+_TILES_URL = re.compile(r"^https?://(\{s\}\.)?[A-Za-z0-9.-]+(:[0-9]+)?/[^\s\"'<>]*$")
 
 
 class IntakeSettings(ServiceSettings, CitySettings):
@@ -60,6 +63,31 @@ class IntakeSettings(ServiceSettings, CitySettings):
         ge=1024,
         description="Largest photo accepted; a report form's body may be this much larger than MAX_BODY_BYTES.",
     )
+
+    # The pages' map (civic311_intake.entrypoints.web.map_view).
+    map_tiles_url: str | None = Field(
+        default=None,
+        max_length=500,
+        description="URL template of the map's tiles, with {z}, {x} and {y} (and optionally a leading {s}. "
+        "subdomain), e.g. https://tile.example.org/{z}/{x}/{y}.png; unset: no tiles, the map draws the "
+        "city's districts and address points on a plain background (works with no internet).",
+    )
+    map_tiles_attribution: str = Field(
+        default="",
+        max_length=300,
+        description="The tiles' attribution shown on the map (plain text), e.g. © OpenStreetMap contributors.",
+    )
+
+    @field_validator("map_tiles_url")
+    @classmethod
+    def _tiles_url(cls, url: str | None) -> str | None:
+        if url is None or not url.strip():
+            return None
+        if not _TILES_URL.match(url) or not all(part in url for part in ("{z}", "{x}", "{y}")):
+            raise ValueError(
+                "an http(s) URL with {z}, {x} and {y}, e.g. https://tile.example.org/{z}/{x}/{y}.png"
+            )
+        return url
 
     phone_region: str = Field(
         default="US",

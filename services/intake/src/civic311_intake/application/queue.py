@@ -43,6 +43,9 @@ class QueueItem(BaseModel):
     due_at: datetime | None
     overdue: bool
     address: str | None
+    lat: float | None
+    long: float | None
+    """The public point, for the queue's map."""
     description: str | None
     requested_at: datetime
     updated_at: datetime
@@ -116,6 +119,8 @@ def _item(found: IndexedRequest, now: datetime) -> QueueItem:
         due_at=view.due_at,
         overdue=view.due_at is not None and view.due_at < now,
         address=view.address,
+        lat=view.lat,
+        long=view.long,
         description=view.description,
         requested_at=view.requested_at,
         updated_at=view.updated_at,

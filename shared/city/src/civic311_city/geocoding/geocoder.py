@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 # shapely ships no type information (types-shapely is not a dependency yet).
-from shapely import Point, STRtree, points
+from shapely import Point, STRtree, box, points
 
 from civic311_city.geocoding.corners import corner
 from civic311_city.geocoding.normalise import Street, parse_listed, parse_query
@@ -135,6 +135,18 @@ class Geocoder:
         if distance > REVERSE_METRES:
             return Unplaced("not_found", f"no address within {REVERSE_METRES:.0f} m")
         return Match(point.address, point.address_id, point.lat, point.long, "nearest", 100.0, distance)
+
+    def within(
+        self, south: float, west: float, north: float, east: float, *, limit: int
+    ) -> tuple[list[AddressPoint], bool]:
+        """The address points in a box (a map's view), at most `limit` of them spread over it, and
+        whether some were left out."""
+        (x0, y0), (x1, y1) = self._xy(south, west), self._xy(north, east)
+        found = sorted(int(i) for i in self._tree.query(box(x0, y0, x1, y1)))
+        if len(found) <= limit:
+            return [self._points[i] for i in found], False
+        step = len(found) / limit  # every step-th in list order: spread along the streets
+        return [self._points[found[int(k * step)]] for k in range(limit)], True
 
     def _fuzzy(self, number: str, street: Street) -> Answer:
         known = self._street_ids.get(street.key)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -126,6 +127,7 @@ async def queue_page(
     stage: str | None = None,
     overdue: bool = False,
     moved: str = "",
+    view: str = "list",
 ) -> HTMLResponse:
     member = session.member
     chosen = QueueFilter(
@@ -144,10 +146,12 @@ async def queue_page(
             "departments": departments,
         }
         context |= {"chosen": chosen, "stages": STAGES, "problem": str(error), "moved": ""}
+        context |= _views(request, view)
         status = 403 if isinstance(error, NotAllowed) else 422
         return render(request, web, "desk/queue.html", member, context, status_code=status)
     context = {"queue": found, "departments": departments, "chosen": chosen, "stages": STAGES}
     context["moved"] = moved if TRACKING_NUMBER.fullmatch(moved) else ""
+    context |= _views(request, view)
     return render(request, web, "desk/queue.html", member, context)
 
 
@@ -302,6 +306,13 @@ def _field_id(field: str) -> str:
     if field.startswith("attribute[") and field.endswith("]"):
         return f"attr-{field[len('attribute[') : -1]}"
     return "address_string" if field == "location" else field
+
+
+def _views(request: Request, view: str) -> dict[str, Any]:
+    """The queue as a list or as a map, and the links between the two (keeping the filters)."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("view", "moved")]
+    links = {name: f"/staff/queue?{urlencode([*kept, ('view', name)])}" for name in ("list", "map")}
+    return {"view": "map" if view == "map" else "list", "view_links": links}
 
 
 def _departments(desk: Desk) -> set[str]:

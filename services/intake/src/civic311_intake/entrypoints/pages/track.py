@@ -76,6 +76,7 @@ async def track_page(
         "request_type": request_type,
         "stages": stages(found),
         "history": history(found),
+        "district": request.app.state.city.districts.containing(found.lat, found.long),  # the map's caption
         "followable": found.status == "open" and not confidential,  # the "keep me informed" form
         **(extra or {}),
     }
