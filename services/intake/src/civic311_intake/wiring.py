@@ -11,12 +11,13 @@ from civic311_intake.adapters.access import ApiKeys, StaffAccounts
 from civic311_intake.adapters.photo_store import FolderPhotoStore
 from civic311_intake.adapters.schema import MIGRATIONS, SERVICE_NAME
 from civic311_intake.entrypoints import channels, desk, pages, web
-from civic311_intake.entrypoints.api import errors, geocode, links, nearby, open311, tracking
+from civic311_intake.entrypoints.api import errors, geocode, links, map_data, nearby, open311, tracking
 from civic311_intake.entrypoints.api.protection import protect
 from civic311_intake.entrypoints.desk import duplicates as duplicate_review
 from civic311_intake.entrypoints.duplicate_reviews import review_projector
 from civic311_intake.entrypoints.indexer import request_indexer
 from civic311_intake.entrypoints.pages import resident_links
+from civic311_intake.entrypoints.web import map_view
 from civic311_intake.settings import IntakeSettings
 
 
@@ -46,9 +47,17 @@ def create_app(
     app.include_router(tracking.router)
     app.include_router(nearby.router)  # "already reported?"
     geocode.install(app, geocoder, per_minute=settings.geocode_per_minute)
+    map_data.install(app, city.districts)  # the map's district outlines and address points
     open311.install(app, city.catalogue, settings.catalogue_path)
-    web.install(  # the pages' layer
+    pages_web = web.install(  # the pages' layer
         app, city_name=settings.city_name, time_zone=settings.city_time_zone, catalogue=city.catalogue
+    )
+    map_view.install(  # the pages' map, when Leaflet is vendored
+        app,
+        pages_web,
+        city.districts,
+        tiles_url=settings.map_tiles_url,
+        tiles_attribution=settings.map_tiles_attribution,
     )
     pages.install(app)  # the resident pages
     resident_links.install(app)  # "not fixed" from the closing e-mail, "keep me informed" on tracking
