@@ -7,7 +7,10 @@ problem already reported, so links are decided too. The latency of each is its d
 `decided_at` (the deciding transaction's start) minus its RequestCreated's `recorded_at`, both on
 PostgreSQL's clock. The trace splits it in two at the moment each RequestCreated reached the bus
 (a plain NATS subscription of the bench's own, on the same machine's clock): the relay's part and
-dedup's.
+dedup's. Beside it, while the load runs, the open transactions of each process are sampled from
+`pg_stat_activity` (the relay publishes only below the oldest open one, so a process that holds one
+across its round trips holds back every event stored meanwhile), and dedup's CPU time and its own
+time per decision (its `civic311_dedup_decision_seconds`) are printed.
 
 `python -m bench.dedup.end_to_end` measures this alone.
 """
@@ -15,20 +18,23 @@ dedup's.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
+import httpx
 from nats.aio.msg import Msg
 
 from bench.dedup.generated import CENTRE, PHRASES
 from bench.report import Figure, table
-from bench.services import Isolated, bench_settings, isolated, start_service, wait_ready
+from bench.services import Isolated, Service, bench_settings, isolated, start_service, wait_ready
 from civic311_backbone.contracts import Location, RequestCreated, event_subject, new_event
 from civic311_backbone.contracts.tracking import new_tracking_number, stream_id_for
 from civic311_backbone.service.runner import migrate_service
@@ -40,6 +46,12 @@ from civic311_dedup.wiring import SERVICE as DEDUP
 
 WARM_UP_SECONDS = 3.0
 CODES = list(PHRASES)
+
+_OPEN_TRANSACTIONS = """
+SELECT application_name, extract(epoch FROM clock_timestamp() - xact_start) FROM pg_stat_activity
+ WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()
+"""
+SAMPLE_EVERY = 0.01
 
 _LATENCIES = """
 SELECT e.event_id, extract(epoch FROM e.recorded_at), extract(epoch FROM d.decided_at)
@@ -94,6 +106,52 @@ async def _decided(pool: asyncpg.Pool, streams: list[str], *, timeout: float) ->
         await asyncio.sleep(0.2)
 
 
+@dataclass
+class OpenTransactions:
+    """What the samples of `pg_stat_activity` saw: per process, in how many samples it held a
+    transaction open, and how old each was."""
+
+    samples: int = 0
+    seen: dict[str, int] = field(default_factory=dict)
+    ages_ms: dict[str, list[float]] = field(default_factory=dict)
+
+    async def sample(self, pool: asyncpg.Pool, stop: asyncio.Event) -> None:
+        async with pool.acquire() as conn:
+            while not stop.is_set():
+                self.samples += 1
+                rows = await conn.fetch(_OPEN_TRANSACTIONS)
+                for name in {row[0] for row in rows}:
+                    self.seen[name] = self.seen.get(name, 0) + 1
+                for name, age in rows:
+                    self.ages_ms.setdefault(name, []).append(float(age) * 1000)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), SAMPLE_EVERY)
+
+    def lines(self) -> list[str]:
+        lines = []
+        for name, seen in sorted(self.seen.items()):
+            ages = sorted(self.ages_ms[name])
+            lines.append(
+                f"  open transactions of {name or '?'}: in {seen / max(1, self.samples):.0%} of"
+                f" {self.samples} samples, age p50 {_p(ages, 0.5):.1f} ms, p99 {_p(ages, 0.99):.1f} ms"
+            )
+        return lines
+
+
+async def _decision_seconds(service: Service) -> tuple[float, float]:
+    """dedup's own count of decisions and the seconds they took, from its /metrics."""
+    async with httpx.AsyncClient() as client:
+        text = (await client.get(f"{service.url}/metrics")).text
+    values = {
+        line.split()[0]: float(line.split()[1])
+        for line in text.splitlines()
+        if line.startswith("civic311_dedup_decision_seconds_")
+    }
+    return values.get("civic311_dedup_decision_seconds_count", 0.0), values.get(
+        "civic311_dedup_decision_seconds_sum", 0.0
+    )
+
+
 async def end_to_end(settings: BackboneSettings, bench: Isolated) -> list[Figure]:
     rate = float(os.environ.get("BENCH_DEDUP_RATE", "100"))
     seconds = float(os.environ.get("BENCH_DEDUP_SECONDS", "20"))
@@ -111,6 +169,7 @@ async def end_to_end(settings: BackboneSettings, bench: Isolated) -> list[Figure
         start_service("civic311_dedup", settings, logs),
     ]
     rng, earlier = random.Random(7), list[tuple[str, float, float]]()
+    transactions = OpenTransactions()
     try:
         await wait_ready(*services)
         print(f"dedup under load: {rate:g} reports/s for {seconds:g} s (logs in {logs}) ...", file=sys.stderr)
@@ -119,10 +178,18 @@ async def end_to_end(settings: BackboneSettings, bench: Isolated) -> list[Figure
         )
         await _decided(bench.pool, warm, timeout=120)
         load: tuple[float, ...] = os.getloadavg()
+        decisions_before = await _decision_seconds(services[1])
+        cpu_before = [service.cpu_seconds() for service in services]
+        stop_sampling = asyncio.Event()
+        sampler = asyncio.ensure_future(transactions.sample(bench.pool, stop_sampling))
         measured = await _offer(
             bench.store, [_report(rng, earlier) for _ in range(int(rate * seconds))], rate
         )
         await _decided(bench.pool, measured, timeout=120)
+        stop_sampling.set()
+        await sampler
+        cpu = [service.cpu_seconds() - before for service, before in zip(services, cpu_before, strict=True)]
+        decisions_after = await _decision_seconds(services[1])
         load = tuple(max(a, b) for a, b in zip(load, os.getloadavg(), strict=True))
     finally:
         await watch.unsubscribe()
@@ -141,6 +208,15 @@ async def end_to_end(settings: BackboneSettings, bench: Isolated) -> list[Figure
     for name, values in (("store -> bus (relay)", relay), ("bus -> decision (dedup)", dedup)):
         if values:
             print(f"  {name}: p50 {_p(values, 0.5):.1f} ms, p99 {_p(values, 0.99):.1f} ms", file=sys.stderr)
+    count = decisions_after[0] - decisions_before[0]
+    spent = decisions_after[1] - decisions_before[1]
+    print(
+        f"  dedup's handler: {count:.0f} decisions, {spent / max(1.0, count) * 1000:.1f} ms each on average;"
+        f" CPU while measured: relay {cpu[0]:.1f} s, dedup {cpu[1]:.1f} s",
+        file=sys.stderr,
+    )
+    for line in transactions.lines():
+        print(line, file=sys.stderr)
     return [
         Figure(f"dedup end to end p50 at {rate:g}/s (store -> decision)", _p(total, 0.5), "ms"),
         Figure(f"dedup end to end p99 at {rate:g}/s", _p(total, 0.99), "ms"),

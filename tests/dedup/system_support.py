@@ -101,7 +101,7 @@ async def running_city(
     processes = [ServiceProcess(module, env, log_dir).start() for module in SERVICES]
     try:
         for process in processes:
-            await process.wait_ready()
+            await process.wait_ready(timeout=60)  # four processes starting at once on two cores
         api_key = await issue_api_key(pool, issued_to="dedup tests")
         async with httpx.AsyncClient(base_url=processes[-1].url, timeout=30) as client:
             yield RunningCity(client=client, store=store, pool=pool, api_key=api_key)

@@ -27,6 +27,7 @@ async def wire(resources: Resources[DedupSettings]) -> Wiring:
             name="dedup",
             handler=dedup_handler(index, city.catalogue, resources.store),
             event_types=HANDLED_TYPES,
+            idempotent=True,  # see civic311_dedup.entrypoints.consumer: one statement per decision
         )
     )
     return Wiring(consumers=[consumer])

@@ -1,1 +1,1 @@
-"""The edges out: the SQL that finds open requests near a place and time."""
+"""The edges out: dedup's SQL (each decision written with its events) and the start-up replay."""

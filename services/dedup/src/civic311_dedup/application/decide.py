@@ -1,4 +1,5 @@
-"""On a new report: load its stream, decide against the index, append the link or the flag, record it."""
+"""On a new report: see whether it was decided already, decide against the index, write the link or the
+flag with the decision's record in one statement."""
 
 from __future__ import annotations
 
@@ -8,12 +9,11 @@ import structlog
 from civic311_backbone.contracts import Envelope, RequestCreated, new_event
 from civic311_backbone.store import EventStore
 from civic311_city import Catalogue
-from civic311_dedup.adapters.decisions import record_decision
+from civic311_dedup.adapters.decisions import Append, DecisionRow, prior, write_decision
 from civic311_dedup.domain.decision import Decision, decide
 from civic311_dedup.domain.effects import DEDUP, duplicate_closed, effect_id, flagged, follower
 from civic311_dedup.domain.index import RequestIndex
-from civic311_dedup.domain.requests import known_request
-from civic311_dedup.domain.stream import history
+from civic311_dedup.domain.requests import KnownRequest, known_request
 
 log = structlog.get_logger(__name__)
 
@@ -25,54 +25,78 @@ async def decide_new_request(
     index: RequestIndex,
     catalogue: Catalogue,
     store: EventStore,
-) -> Decision:
+) -> Decision | None:
+    """The decision on the report, written; None if one was on record already (a redelivery)."""
     created = envelope.payload
-    stream = [(e.event_type, e.payload) for e in await store.read_stream(envelope.stream_id, conn=conn)]
-    if history(stream).closed or any(kind == "DuplicateFlagged" for kind, _ in stream):
-        # Closed before dedup saw it (dedup was down, say), or decided already: nothing to decide.
-        decision = Decision("skipped", why="already closed or decided when dedup came to it")
-        await _record(conn, envelope, decision)
+    found = await prior(conn, envelope.stream_id)
+    if found.decided:
+        return None  # decided, and its events stored with the decision, the first time
+    if found.closed:
+        # Closed before dedup came to it (dedup was down, say): nothing to decide.
+        decision = Decision("skipped", why="already closed when dedup came to it")
+        await _write(conn, store, envelope, decision, [])
         return decision
     new = known_request(created, stream_id=envelope.stream_id, occurred_at=envelope.occurred_at)
     # Deciding and entering the report in the index happen with no await between them, so of two
     # reports of one problem handled side by side in two lanes, the second always sees the first.
     decision = decide(new, confidential=created.confidential, catalogue=catalogue, index=index)
-    if not created.confidential and envelope.stream_id not in index:
-        index.put(new)
-    candidate = decision.candidate
-    if decision.outcome == "linked" and candidate is not None:
-        new.duplicate_of = candidate.original.tracking_number
-        new.closed_at = new.created_at
-        closing = new_event(
-            duplicate_closed(candidate.original.tracking_number),
-            actor=DEDUP,
-            causation=envelope,
-            event_id=effect_id(envelope, "closed"),
-        )
-        await store.append(envelope.stream_id, [closing], expected_version=None, conn=conn)
-        follows = follower(created)
-        if follows is not None:
-            event = new_event(
-                follows, actor=DEDUP, causation=envelope, event_id=effect_id(envelope, "follower")
-            )
-            await store.append(candidate.original.stream_id, [event], expected_version=None, conn=conn)
-    elif decision.outcome == "flagged" and candidate is not None:
-        event = new_event(
-            flagged(candidate), actor=DEDUP, causation=envelope, event_id=effect_id(envelope, "flag")
-        )
-        await store.append(envelope.stream_id, [event], expected_version=None, conn=conn)
-    await _record(conn, envelope, decision)
+    if not created.confidential:
+        _enter(index, new, decision)
+    await _write(conn, store, envelope, decision, _answers(envelope, decision))
     return decision
 
 
-async def _record(conn: asyncpg.Connection, envelope: Envelope[RequestCreated], decision: Decision) -> None:
-    await record_decision(
-        conn,
+def _enter(index: RequestIndex, new: KnownRequest, decision: Decision) -> None:
+    """Put the report in the index as decided. It replaces what a failed try of this very decision
+    (or the start-up replay) entered, keeping the stream version the index had folded."""
+    held = index.get(new.stream_id)
+    if held is not None:
+        new.version = held.version
+    if decision.outcome == "linked" and decision.candidate is not None:
+        new.duplicate_of = decision.candidate.original.tracking_number
+        new.closed_at = new.created_at
+    index.put(new)
+
+
+def _answers(envelope: Envelope[RequestCreated], decision: Decision) -> list[Append]:
+    """The events a decision stores, by stream: a link closes the report and makes its reporter a
+    follower of the original; a flag asks staff."""
+    candidate = decision.candidate
+    if candidate is None or decision.outcome not in ("linked", "flagged"):
+        return []
+    if decision.outcome == "flagged":
+        flag = new_event(
+            flagged(candidate), actor=DEDUP, causation=envelope, event_id=effect_id(envelope, "flag")
+        )
+        return [(envelope.stream_id, [flag])]
+    closing = new_event(
+        duplicate_closed(candidate.original.tracking_number),
+        actor=DEDUP,
+        causation=envelope,
+        event_id=effect_id(envelope, "closed"),
+    )
+    answers: list[Append] = [(envelope.stream_id, [closing])]
+    follows = follower(envelope.payload)
+    if follows is not None:
+        event = new_event(follows, actor=DEDUP, causation=envelope, event_id=effect_id(envelope, "follower"))
+        answers.append((candidate.original.stream_id, [event]))
+    return answers
+
+
+async def _write(
+    conn: asyncpg.Connection,
+    store: EventStore,
+    envelope: Envelope[RequestCreated],
+    decision: Decision,
+    answers: list[Append],
+) -> None:
+    row = DecisionRow(
         stream_id=envelope.stream_id,
         tracking_number=envelope.payload.tracking_number,
         decision=decision,
         cause=envelope.event_id,
     )
+    await write_decision(conn, store, answers, row=row)
     log.info(
         "duplicate decision",
         outcome=decision.outcome,

@@ -1,4 +1,11 @@
-"""The bus handler: decide on each new report, carry out staff reviews, keep the index live."""
+"""The bus handler: decide on each new report, carry out staff reviews, keep the index live.
+
+Every effect is idempotent by itself, so the consumer runs without a transaction or a processed-event
+record: a report's decision is written with its events in one statement and read back before deciding
+(a redelivery finds it and does nothing), staff reviews' answers take ids derived from the review, and
+the index folds each event only past the stream version it holds. Events that only move the index
+(dedup's own Closed coming back from the bus, say) cost no round trip to the database.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +40,8 @@ def dedup_handler(index: RequestIndex, catalogue: Catalogue, store: EventStore) 
                     decision = await decide_new_request(
                         envelope, conn, index=index, catalogue=catalogue, store=store
                     )
-                DECISIONS.labels(decision.outcome).inc()
+                if decision is not None:
+                    DECISIONS.labels(decision.outcome).inc()
             case DuplicateReviewed():
                 await carry_out_review(envelope, conn, store=store)
             case _:
