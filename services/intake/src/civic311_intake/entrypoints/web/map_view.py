@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -70,16 +71,23 @@ def tiles_origin(tiles_url: str) -> str:
 
 
 def install(
-    app: FastAPI, web: Web, districts: Districts, *, tiles_url: str | None, tiles_attribution: str
+    app: FastAPI,
+    web: Web,
+    districts: Districts,
+    *,
+    tiles_url: str | None,
+    tiles_attribution: str,
+    leaflet: Path = LEAFLET,
 ) -> MapView:
-    """Give every template `map_view`; with tiles, allow their origin's images (web.install first)."""
-    available = (LEAFLET / "leaflet.js").is_file() and (LEAFLET / "leaflet.css").is_file()
+    """Give every template `map_view`; with tiles, allow their origin's images (web.install first).
+    `leaflet`: where the vendored files are looked for (the static folder's vendor/leaflet/)."""
+    available = (leaflet / "leaflet.js").is_file() and (leaflet / "leaflet.css").is_file()
     if not available:
         log.warning(
             "map.leaflet_missing",
             detail="Leaflet is not vendored: the pages are served without a map "
             "(run python -m civic311.vendor_assets)",
-            folder=str(LEAFLET),
+            folder=str(leaflet),
         )
     view = MapView(
         available=available,
