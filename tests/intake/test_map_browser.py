@@ -290,6 +290,10 @@ async def test_staff_see_the_queue_as_a_map_and_open_a_request_from_its_marker(
             ).to_be_visible()
         await page.screenshot(path=tmp_path / "1-queue-as-a-map.png", full_page=True)
 
+        await queue_map.get_by_role("button", name=f"{first} · POTHOLE · 230 Beacon Pl").focus()
+        await page.keyboard.press("Enter")  # a marker opens its request by keyboard as by click
+        await expect(page.get_by_role("heading", level=1)).to_contain_text(first)
+        await page.go_back()
         await queue_map.get_by_role("button", name=f"{second} · POTHOLE · 2 Elm Ter").click()
         await expect(page.get_by_role("heading", level=1)).to_contain_text(second)
         place_map = page.get_by_role("region", name="Map of the place: 2 Elm Ter")

@@ -217,7 +217,9 @@
     rows.forEach(function (row) {
       var at = L.latLng(parseFloat(row.dataset.lat), parseFloat(row.dataset.long));
       var marker = L.marker(at, { title: row.dataset.label, alt: row.dataset.label }).addTo(map);
-      marker.on("click", function () { window.location.href = row.dataset.href; });
+      function open() { window.location.href = row.dataset.href; }
+      marker.on("click", open);
+      marker.on("keypress", function (event) { if (event.originalEvent.key === "Enter") { open(); } });
       placedAt.push(at);
     });
     if (placedAt.length) { map.fitBounds(L.latLngBounds(placedAt), { maxZoom: ADDRESS_ZOOM, padding: [24, 24] }); }
