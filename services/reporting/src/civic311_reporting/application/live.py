@@ -1,4 +1,5 @@
 """The current-state projection held in memory: rebuilt by replay, kept live from the bus and the store.
+It holds every request's state and, beside them, the information calls agents logged.
 
 Its durable state is the event store itself. The checkpoint is `position`: how far the projection has
 read the store, in global order. On start the process replays the store; then the bus's durable
@@ -26,7 +27,8 @@ from typing import Any, NamedTuple, Protocol
 
 from civic311_backbone.contracts import Envelope
 from civic311_backbone.store import EventFact
-from civic311_reporting.domain.requests import RequestState, apply
+from civic311_reporting.domain.information_calls import InformationCall, call_of
+from civic311_reporting.domain.requests import CALL_EVENT, RequestState, apply
 
 
 class LiveFact(NamedTuple):
@@ -73,6 +75,7 @@ class Rebuilt:
 class _View:
     def __init__(self) -> None:
         self.states: dict[str, RequestState] = {}
+        self.calls: dict[str, InformationCall] = {}
         self.versions: dict[str, int] = {}
         self.position = 0
         self.events = 0
@@ -81,7 +84,10 @@ class _View:
         last = self.versions.get(fact.stream_id, 0)
         if fact.stream_version != last + 1:
             return False  # seen already, or a gap that reading the store in order will fill
-        apply(self.states, fact)
+        if fact.event_type == CALL_EVENT:
+            self.calls[fact.stream_id] = call_of(fact.occurred_at, fact.payload)
+        else:
+            apply(self.states, fact)
         self.versions[fact.stream_id] = fact.stream_version
         self.events += 1
         return True
@@ -103,6 +109,11 @@ class LiveRequests:
     @property
     def states(self) -> dict[str, RequestState]:
         return self._view.states
+
+    @property
+    def calls(self) -> dict[str, InformationCall]:
+        """The information calls agents logged (answered without a request), by stream."""
+        return self._view.calls
 
     @property
     def position(self) -> int:

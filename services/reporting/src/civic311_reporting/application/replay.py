@@ -20,7 +20,7 @@ import asyncpg
 
 from civic311_backbone.store import EventStore, PayloadFieldKind
 from civic311_reporting.domain.facts import Fact
-from civic311_reporting.domain.requests import STEPS, RequestState, Step, apply, state_of
+from civic311_reporting.domain.requests import CALL_EVENT, STEPS, RequestState, Step, apply, state_of
 
 # Every payload value some step takes, each once (Closed and StatusUpdated share the cost's).
 FIELDS: dict[str, PayloadFieldKind] = {path: "text" for step in STEPS.values() for path in step.reads}
@@ -45,6 +45,8 @@ def fold_rows(states: dict[str, RequestState], rows: Sequence[asyncpg.Record]) -
     The time an event occurred (ISO text) is parsed only for the steps that read it."""
     steps, parse = _ROW_STEPS, datetime.fromisoformat
     for row in rows:
+        if row[2] == CALL_EVENT:
+            continue  # an information call: no request
         state = state_of(states, row[1])
         known = steps.get(row[2])
         if known is not None:

@@ -165,8 +165,15 @@ def _value(payload: dict[str, Any], path: str) -> Any:
     return value
 
 
-def apply(states: dict[str, RequestState], fact: Fact) -> RequestState:
-    """Fold one event into the states. Tolerates a stream whose events arrive before its creation."""
+CALL_EVENT = "InformationCallLogged"
+"""An information call's one event, on its own stream: not a request's (domain.information_calls)."""
+
+
+def apply(states: dict[str, RequestState], fact: Fact) -> RequestState | None:
+    """Fold one event into the states. Tolerates a stream whose events arrive before its creation.
+    An information call is no request: it is left out (None)."""
+    if fact.event_type == CALL_EVENT:
+        return None
     state = state_of(states, fact.stream_id)
     step = STEPS.get(fact.event_type)
     if step is not None:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from civic311_city import Districts
 from civic311_reporting.application.live import LiveRequests
+from civic311_reporting.domain.information_calls import ResolvedReport, resolved_without_request
 from civic311_reporting.domain.outlines import Outline
 from civic311_reporting.domain.profile import ReportProfile
 from civic311_reporting.domain.report import SlaReport, sla_report
@@ -28,6 +29,8 @@ class Figures:
     position: int
     districts: Districts
     outlines: Sequence[Outline]
+    resolved: ResolvedReport
+    """Phone calls resolved without a request, in the period (and type): department and district aside."""
 
 
 def figures(
@@ -57,4 +60,5 @@ def figures(
         position=live.position,
         districts=districts,
         outlines=outlines,
+        resolved=resolved_without_request(live.calls.values(), states.values(), chosen, as_of=as_of),
     )

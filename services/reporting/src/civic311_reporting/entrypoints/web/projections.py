@@ -26,6 +26,7 @@ def _status(ctx: Reporting) -> dict[str, Any]:
     live, last = ctx.live, ctx.live.last_rebuild
     return {
         "requests": len(live.states),
+        "information_calls": len(live.calls),
         "events": live.events,
         "position": live.position,
         "rebuilding": _rebuilding(ctx),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from civic311_reporting.adapters.formats import COLUMNS
+from civic311_reporting.domain.information_calls import Resolved
 from civic311_reporting.domain.sla import SlaRow
 from civic311_reporting.entrypoints.web.figures import Figures
 
@@ -40,6 +41,19 @@ def _channels(f: Figures) -> list[Row]:
 
 def _costs(costs: dict[str, tuple[float, float]]) -> list[Row]:
     return [(group, round(hours, 2), round(materials, 2)) for group, (hours, materials) in costs.items()]
+
+
+def _resolved(row: Resolved) -> Row:
+    share = row.share
+    return (
+        row.topic,
+        row.information_calls,
+        row.requests_filed,
+        None if share is None else round(100 * share, 1),
+    )
+
+
+RESOLVED = ("information_calls", "requests_filed", "share_pct")
 
 
 def _hotspots(f: Figures) -> list[Row]:
@@ -99,6 +113,18 @@ TABLES: dict[str, Table] = {
             "Requests per map cell (south-west corner), busiest first",
             ("lat", "long", "cell_degrees", "district", "requests"),
             _hotspots,
+        ),
+        Table(
+            "resolved-without-request",
+            "Calls resolved without a request: information calls / (information calls + requests filed)",
+            ("channel", *RESOLVED),
+            lambda f: [(f.resolved.channel, *_resolved(f.resolved.overall)[1:])],
+        ),
+        Table(
+            "resolved-without-request-by-topic",
+            "Calls resolved without a request, by topic (request type, or the agent's words)",
+            ("topic", *RESOLVED),
+            lambda f: [_resolved(row) for row in f.resolved.by_topic],
         ),
     )
 }
