@@ -92,6 +92,8 @@ def vendor(package: Package, destination: Path, *, tarball: Path | None = None) 
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         (staging / STAMP).write_text(package.stamp, encoding="utf-8")
+        if is_vendored(destination, package):
+            return False  # another copy (a second test worker, say) finished first
         if destination.exists():
             shutil.rmtree(destination)
         try:
