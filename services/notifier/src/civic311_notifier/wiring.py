@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from civic311_backbone.consuming import ConsumerSpec
-from civic311_backbone.contracts import Envelope
 from civic311_backbone.service.runner import Resources, Service, Wiring
 from civic311_city import load_city
 from civic311_notifier.adapters.mail import MailComposer, MailLinks
@@ -105,22 +102,15 @@ async def wire(resources: Resources[NotifierSettings]) -> Wiring:
         ),
     )
 
-    async def send_soon(_: Envelope[Any]) -> None:
-        mail.nudge()
-        texts.nudge()
-        hooks.nudge()
-
+    handler, committed = notifier_handler(
+        resources.store,
+        supervisors=settings.supervisor_emails,
+        digest_window=settings.sla_digest_window,
+        nudge={"email": mail.nudge, "sms": texts.nudge, "webhook": hooks.nudge},
+    )
     consumer = resources.consumer(
-        ConsumerSpec(
-            name="notifier",
-            handler=notifier_handler(
-                resources.store,
-                supervisors=settings.supervisor_emails,
-                digest_window=settings.sla_digest_window,
-            ),
-            event_types=NOTIFIED_TYPES,
-        ),
-        after_commit=send_soon,
+        ConsumerSpec(name="notifier", handler=handler, event_types=NOTIFIED_TYPES),
+        after_commit=committed,
     )
     app = create_app(
         pool=resources.pool,

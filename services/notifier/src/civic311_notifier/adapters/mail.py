@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +18,9 @@ from civic311_notifier.adapters.mime import Outgoing, message_bytes
 from civic311_notifier.adapters.outbox import Pending
 from civic311_notifier.domain.dates import local_date
 from civic311_notifier.domain.links import LinkClaims, sign
+
+_PARTS = ("subject", "text", "html", "footer", "unsubscribe_label")
+"""What one rendering of a message's template gives, in this order."""
 
 
 class RenderError(ValueError):
@@ -72,6 +76,9 @@ class MailComposer:
         self, *, mail_from: str, city_name: str, time_zone: str, catalogue: Catalogue, links: MailLinks
     ) -> None:
         self._env = _environment()
+        self._templates: dict[str, jinja2.Template] = {}
+        # Between the parts of a rendering: no text a message carries can hold it by chance or design.
+        self._sep = f"\x00{secrets.token_hex(8)}\x00"
         [(display, address)] = getaddresses([mail_from]) or [("", mail_from)]
         if "@" not in address:
             raise ValueError(f"MAIL_FROM: {mail_from!r} has no e-mail address")
@@ -114,15 +121,22 @@ class MailComposer:
         context.setdefault("role", "reporter")
         return context
 
+    def _template(self, name: str) -> jinja2.Template:
+        """Compiled once per (event kind, language) and kept: no loader or cache lookup per message."""
+        found = self._templates.get(name)
+        if found is None:
+            found = self._templates[name] = self._env.get_template(name)
+        return found
+
     def _render(self, template: str, context: dict[str, Any]) -> dict[str, str]:
+        """Every part in one render of the template (split at `sep`), then the HTML layout."""
         try:
-            page = self._env.get_template(template)
-            parts = {p: page.render(context, part=p).strip() for p in ("subject", "text", "footer")}
-            parts["unsubscribe_label"] = page.render(context, part="unsubscribe_label").strip()
-            body = page.render(context, part="html")  # escaped in the template itself
-            parts["html"] = self._env.get_template("layout.html").render(
-                {**context, **parts, "subject": parts["subject"], "body": body}
-            )
+            rendered = self._template(template).render(context, sep=self._sep).split(self._sep)
+            if len(rendered) != len(_PARTS) + 1:
+                raise RenderError(f"template {template}: {len(rendered) - 1} parts, not {len(_PARTS)}")
+            parts = {name: part.strip() for name, part in zip(_PARTS, rendered[1:], strict=True)}
+            body = rendered[1 + _PARTS.index("html")]  # escaped in the template itself
+            parts["html"] = self._template("layout.html").render({**context, **parts, "body": body})
         except jinja2.TemplateError as error:
             raise RenderError(f"template {template}: {type(error).__name__}: {error}") from error
         if not parts["subject"] or not parts["text"]:

@@ -1,8 +1,16 @@
 """Working the e-mail outbox: claim due notifications, send each once, mark it, retry or park.
 
+One claimer takes due rows from the outbox in batches (one statement for many rows, which it also
+checks against the unsubscribed in one more) and queues them for `senders` SMTP connections, each
+sending one message at a time: the connections work side by side while the database sees one claim
+per batch instead of one per message. The claimer takes rows only while the queue has room, so a
+claimed row waits a few messages' time, well within its lease; one that waited longer is left to be
+claimed again rather than sent late, when another sender may have it.
+
 The only window in which a message can go out twice is between the SMTP server's final reply and the
-row being marked sent, so a row is marked on its own straight after that reply. A sender that dies
-holding rows leaves them to the others (or to itself, restarted) when their lease runs out.
+row being marked sent: after each reply the connection hands the row's id to one marker that marks
+every id handed over since its last statement, in one UPDATE. A sender that dies holding rows leaves
+them to the others (or to itself, restarted) when their lease runs out.
 """
 
 from __future__ import annotations
@@ -10,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +30,7 @@ import structlog
 from prometheus_client import Counter, Histogram
 
 from civic311_backbone.contracts import utc_now
+from civic311_backbone.service.pausing import pause
 from civic311_notifier.adapters import outbox
 from civic311_notifier.adapters.mail import MailComposer, RenderError
 from civic311_notifier.adapters.mime import Outgoing
@@ -50,7 +60,9 @@ class MailSender(Protocol):
 @dataclass(frozen=True)
 class SendingPolicy:
     senders: int = 8
+    """Connections (or, for texts, requests) sending at once, each one message at a time."""
     batch: int = 16
+    """At most this many rows per claim (texts and webhooks, claimed by each of their workers)."""
     lease: timedelta = timedelta(seconds=20)
     max_attempts: int = 20
     max_delay: timedelta = timedelta(minutes=10)
@@ -63,8 +75,15 @@ def retry_delay(attempts: int, max_delay: timedelta) -> timedelta:
     return timedelta(seconds=base * random.uniform(0.8, 1.0))  # noqa: S311 - jitter, not secrecy
 
 
+@dataclass(frozen=True)
+class _Claimed:
+    item: Pending
+    at: float
+    """When it was claimed (this process's monotonic clock)."""
+
+
 class EmailOutbox:
-    """The e-mail senders: `senders` workers, each with its own SMTP connection."""
+    """The e-mail senders: one claimer feeding `senders` SMTP connections, and the SLA digests."""
 
     def __init__(
         self,
@@ -79,6 +98,12 @@ class EmailOutbox:
         self._connect = connect
         self._policy = policy
         self._wake = asyncio.Event()
+        self._room = asyncio.Event()
+        self._queue: asyncio.Queue[_Claimed | None] = asyncio.Queue()
+        # Two messages waiting per connection: enough that none waits for the claimer, few enough
+        # that none waits long (a claimed row is another sender's once its lease runs out).
+        self._depth = 2 * policy.senders
+        self._fresh_for = policy.lease.total_seconds() / 2
         self._marker = SentMarker(lambda ids: outbox.mark_sent(pool, ids))
 
     def nudge(self) -> None:
@@ -88,51 +113,98 @@ class EmailOutbox:
     async def run(self, stop: asyncio.Event) -> None:
         senders_done = asyncio.Event()  # the marker outlives the senders: their last ids are marked
         marking = asyncio.ensure_future(self._marker.run(senders_done))
+        self._queue = asyncio.Queue()
         try:
-            # A task group: a sender that fails (the database went away) takes the others down with it,
+            # A task group: a part that fails (the database went away) takes the others down with it,
             # so the runner starts a whole new set, none left behind handing ids to a finished marker.
-            async with asyncio.TaskGroup() as senders:
+            async with asyncio.TaskGroup() as parts:
+                parts.create_task(self._claimer(stop))
                 for _ in range(self._policy.senders):
-                    senders.create_task(self._worker(stop, self._work_one))
-                senders.create_task(self._worker(stop, self._work_digest))
+                    parts.create_task(self._connection())
+                parts.create_task(self._digests(stop))
         finally:
             senders_done.set()
             await marking
 
-    async def _worker(self, stop: asyncio.Event, step: Callable[[MailSender], object]) -> None:
-        sender = self._connect()
+    async def _claimer(self, stop: asyncio.Event) -> None:
         try:
             while not stop.is_set():
-                did = await step(sender)  # type: ignore[misc]
-                if did:
+                room = self._depth - self._queue.qsize()
+                if room <= self._depth // 2:  # wait until the connections have taken half of it
+                    self._room.clear()
+                    await pause(stop, self._room, timeout=self._policy.idle_seconds)
                     continue
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(woken(stop, self._wake), self._policy.idle_seconds)
+                self._wake.clear()  # a nudge from now on means rows this claim may not see
+                claimed = await self._claim(room)
+                if len(claimed) < room:  # nothing more due: until a nudge or the idle poll
+                    await pause(stop, self._wake, timeout=self._policy.idle_seconds)
         finally:
-            await sender.close()
+            waiting = self._drain()
+            for _ in range(self._policy.senders):
+                self._queue.put_nowait(None)  # each connection's last message: stop
+            # Given back at once rather than at the end of their lease, if the database lets us.
+            with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
+                await self._later(waiting, "not tried: the notifier was stopping", count=False)
 
-    async def _work_one(self, sender: MailSender) -> bool:
-        claimed = await outbox.claim(self._pool, limit=self._policy.batch, lease=self._policy.lease)
+    async def _claim(self, limit: int) -> list[Pending]:
+        claimed = await outbox.claim(self._pool, limit=limit, lease=self._policy.lease)
         if not claimed:
-            return False
+            return claimed
         silenced = await outbox.suppressed(self._pool, claimed)
         if silenced:
             await outbox.suppress_sent(self._pool, sorted(silenced))
-        for index, item in enumerate(claimed):
-            if item.id in silenced:
-                continue
-            try:
-                message = self._composer.compose(item)
-            except RenderError as error:
-                await self._park([item], str(error))
-                continue
-            if not await self._deliver(sender, [item], message):
-                # The server is away: what is left of the batch waits with it, without a try counted.
-                rest = [p for p in claimed[index + 1 :] if p.id not in silenced]
-                await self._later(rest, "not tried: the SMTP server was unavailable", count=False)
-                return False
-        return True
+        now = time.monotonic()
+        for item in claimed:
+            if item.id not in silenced:
+                self._queue.put_nowait(_Claimed(item, now))
+        return claimed
+
+    def _taken(self) -> None:
+        if self._queue.qsize() <= self._depth // 2:
+            self._room.set()
+
+    async def _connection(self) -> None:
+        sender = self._connect()
+        try:
+            while (claimed := await self._queue.get()) is not None:
+                self._taken()
+                item = claimed.item
+                if time.monotonic() - claimed.at > self._fresh_for:
+                    continue  # waited too long: left to whoever claims it when its lease runs out
+                try:
+                    message = self._composer.compose(item)
+                except RenderError as error:
+                    await self._park([item], str(error))
+                    continue
+                if not await self._deliver(sender, [item], message):
+                    # The server is away: what is queued waits with it, without a try counted.
+                    await self._give_back_queued()
+        finally:
+            await sender.close()
+
+    def _drain(self) -> list[Pending]:
+        waiting: list[Pending] = []
+        while not self._queue.empty():
+            claimed = self._queue.get_nowait()
+            if claimed is None:
+                self._queue.put_nowait(None)  # stopping: the sentinels stay for the connections
+                break
+            waiting.append(claimed.item)
+        self._room.set()
+        return waiting
+
+    async def _give_back_queued(self) -> None:
+        await self._later(self._drain(), "not tried: the SMTP server was unavailable", count=False)
+
+    async def _digests(self, stop: asyncio.Event) -> None:
+        """SLA warnings wait out their digest window (`not_before`), so polling finds them in time."""
+        sender = self._connect()
+        try:
+            while not stop.is_set():
+                if not await self._work_digest(sender):
+                    await pause(stop, timeout=self._policy.idle_seconds)
+        finally:
+            await sender.close()
 
     async def _work_digest(self, sender: MailSender) -> bool:
         claimed = await outbox.claim_digest(self._pool, lease=self._policy.lease)
@@ -181,13 +253,3 @@ class EmailOutbox:
         await outbox.retry_later(self._pool, [p.id for p in items], delay=delay, error=reason, counted=count)
         RETRIED.inc(len(items))
         log.warning("notifications will be retried", reason=reason, retry_in=delay.total_seconds())
-
-
-async def woken(stop: asyncio.Event, wake: asyncio.Event) -> None:
-    """Return when the process stops or there is new work, whichever comes first."""
-    waits = [asyncio.create_task(stop.wait()), asyncio.create_task(wake.wait())]
-    try:
-        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for wait in waits:
-            wait.cancel()

@@ -9,7 +9,6 @@ Retry-After); a final refusal parks the text with the reason, and a recipient wh
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -17,11 +16,12 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import structlog
 
+from civic311_backbone.service.pausing import pause
 from civic311_notifier.adapters import outbox
 from civic311_notifier.adapters.mail import MailLinks
 from civic311_notifier.adapters.outbox import Pending
 from civic311_notifier.adapters.twilio import TextDeferred, TextRefused
-from civic311_notifier.application.sending import PARKED, RETRIED, SENT, SendingPolicy, retry_delay, woken
+from civic311_notifier.application.sending import PARKED, RETRIED, SENT, SendingPolicy, retry_delay
 from civic311_notifier.domain.texts import sms_text
 
 log = structlog.get_logger(__name__)
@@ -84,11 +84,10 @@ class TextOutbox:
 
     async def _worker(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            self._wake.clear()  # before looking: a nudge while looking means look again
             if await self._work():
                 continue
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(woken(stop, self._wake), self._policy.idle_seconds)
+            await pause(stop, self._wake, timeout=self._policy.idle_seconds)
 
     async def _work(self) -> bool:
         claimed = await outbox.claim(

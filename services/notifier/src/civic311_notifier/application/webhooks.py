@@ -10,7 +10,6 @@ receiver's Retry-After first) until the schedule is spent, then parked with its 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import time
 import uuid
@@ -24,6 +23,7 @@ import httpx
 import structlog
 
 from civic311_backbone.contracts import Envelope
+from civic311_backbone.service.pausing import pause
 from civic311_notifier.adapters import outbox
 from civic311_notifier.adapters import webhooks as store
 from civic311_notifier.adapters.outbox import Pending
@@ -77,7 +77,7 @@ async def deliveries(envelope: Envelope[Any], audience: Audience, conn: asyncpg.
         return []
     department = getattr(envelope.payload, "department", None) or audience.department
     found = []
-    raw = envelope.model_dump(mode="json")
+    raw: dict[str, Any] | None = None  # the envelope as JSON, only once a subscription wants it
     for subscription in await store.active(conn):
         if not subscription.wants(
             envelope.event_type,
@@ -86,6 +86,7 @@ async def deliveries(envelope: Envelope[Any], audience: Audience, conn: asyncpg.
             confidential=audience.confidential,
         ):
             continue
+        raw = raw if raw is not None else envelope.model_dump(mode="json")
         body = body_of(raw, type(envelope.payload), personal_data=subscription.personal_data)
         found.append(Notice("webhook", subscription.id, "webhook", "en", body))
     return found
@@ -126,6 +127,7 @@ class WebhookOutbox:
 
     async def _worker(self, stop: asyncio.Event, client: httpx.AsyncClient) -> None:
         while not stop.is_set():
+            self._wake.clear()  # before looking: a nudge while looking means look again
             claimed = await outbox.claim(
                 self._pool, limit=self._policy.batch, lease=self._policy.lease, channel="webhook"
             )
@@ -133,17 +135,7 @@ class WebhookOutbox:
                 await self._deliver(client, item)
             if claimed:
                 continue
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._woken(stop), self._policy.idle_seconds)
-
-    async def _woken(self, stop: asyncio.Event) -> None:
-        waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
-        try:
-            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for wait in waits:
-                wait.cancel()
+            await pause(stop, self._wake, timeout=self._policy.idle_seconds)
 
     async def _deliver(self, client: httpx.AsyncClient, item: Pending) -> None:
         found = await store.secret_and_url(self._pool, item.recipient)
