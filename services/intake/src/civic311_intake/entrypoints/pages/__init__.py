@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from civic311_intake.entrypoints.pages import photos, report, track
+from civic311_intake.entrypoints.pages import answers, photos, report, track
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -24,6 +24,7 @@ def install(app: FastAPI) -> None:
     app.include_router(report.router)
     app.include_router(track.router)
     app.include_router(photos.router)
+    app.include_router(answers.router)  # the answers, searched and read
 
 
 __all__ = ["install"]
