@@ -104,7 +104,7 @@ async def running_desk(
         processes.append(ServiceProcess("civic311_backbone.relay", env, log_dir).start())
     try:
         for process in processes:
-            await process.wait_ready()
+            await process.wait_ready(timeout=60)  # a start beside the other worker can take over 30 s
         async with httpx.AsyncClient(base_url=processes[0].url, timeout=30) as client:
             yield RunningDesk(client=client, store=store, pool=pool)
     finally:
