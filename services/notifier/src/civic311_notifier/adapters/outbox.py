@@ -91,26 +91,44 @@ def _pending(row: asyncpg.Record) -> Pending:
     )
 
 
-async def claim(pool: asyncpg.Pool, *, limit: int, lease: timedelta, channel: str = "email") -> list[Pending]:
+@dataclass(frozen=True)
+class Claim:
+    """What one claim took: the notifications to send, and how many due rows it took in all (those
+    to a recipient who has unsubscribed were settled as suppressed on the way)."""
+
+    items: list[Pending]
+    taken: int
+
+
+async def claim(pool: asyncpg.Pool, *, limit: int, lease: timedelta, channel: str = "email") -> Claim:
     """Take up to `limit` due notifications for this sender, out of every other sender's sight for
     `lease`; a sender that dies with them leaves them due again when the lease runs out. A message to
-    someone about a request is taken only once the one before it is sent (or parked)."""
+    someone about a request is taken only once the one before it is sent (or parked). A row whose
+    recipient has unsubscribed (from this request or every one) is marked suppressed in the same
+    statement instead of being handed out."""
     rows = await pool.fetch(
-        """UPDATE notifier_outbox o SET not_before = now() + $2::interval, attempts = o.attempts + 1
-           FROM (SELECT id FROM notifier_outbox n
+        """UPDATE notifier_outbox o SET not_before = now() + $2::interval, attempts = o.attempts + 1,
+                  state = CASE WHEN due.silenced THEN 'suppressed' ELSE o.state END,
+                  sent_at = CASE WHEN due.silenced THEN now() ELSE o.sent_at END
+           FROM (SELECT n.id,
+                        EXISTS (SELECT 1 FROM notifier_suppressions x
+                                WHERE x.recipient = lower(n.recipient) AND x.channel = n.channel
+                                  AND x.stream_id IN (n.stream_id, '')) AS silenced
+                 FROM notifier_outbox n
                  WHERE state = 'pending' AND not_before <= now() AND channel = $3 AND kind <> 'sla_warning'
                    -- one request's messages to one person go out in order: each waits for the one before
                    AND NOT EXISTS (SELECT 1 FROM notifier_outbox e
                                    WHERE e.stream_id = n.stream_id AND e.recipient = n.recipient
                                      AND e.state = 'pending' AND e.id < n.id)
-                 ORDER BY not_before LIMIT $1 FOR UPDATE SKIP LOCKED) due
+                 ORDER BY not_before LIMIT $1 FOR UPDATE OF n SKIP LOCKED) due
            WHERE o.id = due.id
-           RETURNING o.*""",
+           RETURNING o.*, due.silenced""",
         limit,
         lease,
         channel,
     )
-    return sorted((_pending(r) for r in rows), key=lambda p: p.id)
+    items = sorted((_pending(r) for r in rows if not r["silenced"]), key=lambda p: p.id)
+    return Claim(items, len(rows))
 
 
 async def claim_digest(pool: asyncpg.Pool, *, lease: timedelta) -> list[Pending]:
@@ -170,12 +188,6 @@ async def park_recipient(pool: asyncpg.Pool, recipient: str, *, channel: str, er
     return len(done)
 
 
-async def suppress_sent(pool: asyncpg.Pool, ids: Sequence[int]) -> None:
-    await pool.execute(
-        "UPDATE notifier_outbox SET state = 'suppressed', sent_at = now() WHERE id = ANY($1)", list(ids)
-    )
-
-
 async def unpark(pool: asyncpg.Pool, ids: Sequence[int]) -> int:
     """Send parked notifications again (an operator fixed the cause)."""
     done = await pool.fetch(
@@ -222,22 +234,6 @@ async def lift_suppression(conn: asyncpg.Connection, *, recipient: str, channel:
         channel,
         stream_id,
     )
-
-
-async def suppressed(pool: asyncpg.Pool, items: Sequence[Pending]) -> set[int]:
-    """Which of these notifications go to someone who has since unsubscribed (this request or all)."""
-    if not items:
-        return set()
-    rows = await pool.fetch(
-        """SELECT t.id FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS t(id, r, c, s)
-           WHERE EXISTS (SELECT 1 FROM notifier_suppressions x
-                         WHERE x.recipient = lower(t.r) AND x.channel = t.c AND x.stream_id IN (t.s, ''))""",
-        [p.id for p in items],
-        [p.recipient for p in items],
-        [p.channel for p in items],
-        [p.stream_id for p in items],
-    )
-    return {r["id"] for r in rows}
 
 
 async def mark_texted(pool: asyncpg.Pool, item_id: int, provider_ref: str) -> None:

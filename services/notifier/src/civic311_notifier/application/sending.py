@@ -135,8 +135,7 @@ class EmailOutbox:
                     await pause(stop, self._room, timeout=self._policy.idle_seconds)
                     continue
                 self._wake.clear()  # a nudge from now on means rows this claim may not see
-                claimed = await self._claim(room)
-                if len(claimed) < room:  # nothing more due: until a nudge or the idle poll
+                if await self._claim(room) < room:  # nothing more due: until a nudge or the idle poll
                     await pause(stop, self._wake, timeout=self._policy.idle_seconds)
         finally:
             waiting = self._drain()
@@ -146,18 +145,13 @@ class EmailOutbox:
             with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
                 await self._later(waiting, "not tried: the notifier was stopping", count=False)
 
-    async def _claim(self, limit: int) -> list[Pending]:
+    async def _claim(self, limit: int) -> int:
+        """Queue what is due (up to `limit` rows); how many rows were taken."""
         claimed = await outbox.claim(self._pool, limit=limit, lease=self._policy.lease)
-        if not claimed:
-            return claimed
-        silenced = await outbox.suppressed(self._pool, claimed)
-        if silenced:
-            await outbox.suppress_sent(self._pool, sorted(silenced))
         now = time.monotonic()
-        for item in claimed:
-            if item.id not in silenced:
-                self._queue.put_nowait(_Claimed(item, now))
-        return claimed
+        for item in claimed.items:
+            self._queue.put_nowait(_Claimed(item, now))
+        return claimed.taken
 
     def _taken(self) -> None:
         if self._queue.qsize() <= self._depth // 2:

@@ -93,15 +93,9 @@ class TextOutbox:
         claimed = await outbox.claim(
             self._pool, limit=self._policy.batch, lease=self._policy.lease, channel="sms"
         )
-        if not claimed:
-            return False
-        silenced = await outbox.suppressed(self._pool, claimed)
-        if silenced:
-            await outbox.suppress_sent(self._pool, sorted(silenced))
-        for item in claimed:
-            if item.id not in silenced:
-                await self._send(item)
-        return True
+        for item in claimed.items:
+            await self._send(item)
+        return claimed.taken > 0
 
     async def _send(self, item: Pending) -> None:
         if self._provider is None:

@@ -131,9 +131,9 @@ class WebhookOutbox:
             claimed = await outbox.claim(
                 self._pool, limit=self._policy.batch, lease=self._policy.lease, channel="webhook"
             )
-            for item in claimed:
+            for item in claimed.items:
                 await self._deliver(client, item)
-            if claimed:
+            if claimed.taken:
                 continue
             await pause(stop, self._wake, timeout=self._policy.idle_seconds)
 
