@@ -3,7 +3,7 @@ PYTHON ?= python3
 UV_VERSION := 0.13.8
 UV := .tools/bin/uv
 
-.PHONY: run test test-fast lint format bench eval contracts clean help chromium wrk
+.PHONY: run test test-fast lint format bench eval contracts clean help chromium wrk vendor
 
 help:
 	@echo "make run    - the whole system on embedded PostgreSQL and NATS (or DATABASE_URL / NATS_URL)"
@@ -23,7 +23,13 @@ $(UV):
 	$(UV) run --frozen python -m compileall -q -j 0 shared services src
 	@touch $@
 
+# The map library the gateway's pages use (Leaflet), fetched from the npm registry and checked against
+# its pinned sha512; nothing when already there. Without it the pages work, with no map.
+vendor: .venv/.synced
+	$(UV) run --frozen python -m civic311.vendor_assets
+
 run: .venv/.synced
+	@$(MAKE) --no-print-directory vendor || echo "the map library could not be fetched: the pages run without a map"
 	$(UV) run --frozen civic311 run
 
 # The page tests drive Debian's Chromium through Playwright; install it where apt can.
@@ -36,7 +42,7 @@ chromium:
 		else echo "no chromium and no apt-get: the page tests will be skipped (set CHROMIUM=...)"; fi; }
 
 # Two workers: most tests wait on PostgreSQL, NATS or a child process, so two keep both cores busy.
-test: .venv/.synced chromium
+test: .venv/.synced chromium vendor
 	$(UV) run --frozen pytest -n 2 --dist loadgroup
 
 test-fast: .venv/.synced
