@@ -10,7 +10,8 @@ PostgreSQL's clock. The trace splits it in two at the moment each RequestCreated
 dedup's. Beside it, while the load runs, the open transactions of each process are sampled from
 `pg_stat_activity` (the relay publishes only below the oldest open one, so a process that holds one
 across its round trips holds back every event stored meanwhile), and dedup's CPU time and its own
-time per decision (its `civic311_dedup_decision_seconds`) are printed.
+time per decision (its `civic311_dedup_decision_seconds`) are printed, with what the disk's flushes
+took meanwhile (each decision's commit waits for one).
 
 `python -m bench.dedup.end_to_end` measures this alone.
 """
@@ -33,6 +34,7 @@ import httpx
 from nats.aio.msg import Msg
 
 from bench.dedup.generated import CENTRE, PHRASES
+from bench.disk_probe import DiskFlushProbe
 from bench.report import Figure, table
 from bench.services import Isolated, Service, bench_settings, isolated, start_service, wait_ready
 from civic311_backbone.contracts import Location, RequestCreated, event_subject, new_event
@@ -182,10 +184,11 @@ async def end_to_end(settings: BackboneSettings, bench: Isolated) -> list[Figure
         cpu_before = [service.cpu_seconds() for service in services]
         stop_sampling = asyncio.Event()
         sampler = asyncio.ensure_future(transactions.sample(bench.pool, stop_sampling))
-        measured = await _offer(
-            bench.store, [_report(rng, earlier) for _ in range(int(rate * seconds))], rate
-        )
-        await _decided(bench.pool, measured, timeout=120)
+        with DiskFlushProbe(logs) as disk:
+            measured = await _offer(
+                bench.store, [_report(rng, earlier) for _ in range(int(rate * seconds))], rate
+            )
+            await _decided(bench.pool, measured, timeout=120)
         stop_sampling.set()
         await sampler
         cpu = [service.cpu_seconds() - before for service, before in zip(services, cpu_before, strict=True)]
@@ -217,6 +220,7 @@ async def end_to_end(settings: BackboneSettings, bench: Isolated) -> list[Figure
     )
     for line in transactions.lines():
         print(line, file=sys.stderr)
+    print(f"  {disk.summary()}", file=sys.stderr)
     return [
         Figure(f"dedup end to end p50 at {rate:g}/s (store -> decision)", _p(total, 0.5), "ms"),
         Figure(f"dedup end to end p99 at {rate:g}/s", _p(total, 0.99), "ms"),

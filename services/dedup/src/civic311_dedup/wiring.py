@@ -28,6 +28,9 @@ async def wire(resources: Resources[DedupSettings]) -> Wiring:
             handler=dedup_handler(index, city.catalogue, resources.store),
             event_types=HANDLED_TYPES,
             idempotent=True,  # see civic311_dedup.entrypoints.consumer: one statement per decision
+            # A decision waits out two round trips and a commit; more lanes overlap more of that
+            # waiting (each holds a pooled connection meanwhile: below DB_POOL_MAX_SIZE).
+            lanes=8,
         )
     )
     return Wiring(consumers=[consumer])
