@@ -155,14 +155,18 @@ async def _plain_sends(port: int, messages: int) -> float:
 
 
 def _ceiling_client(port: int, messages: int, answer: Connection) -> None:
-    """The ceiling's own process, on uvloop: a client as the notifier is, not the bench's interpreter."""
+    """The ceiling's own process, on uvloop: a client as the notifier is, not the bench's interpreter.
+    Sends its rate and the CPU seconds each message cost it."""
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        answer.send(runner.run(_plain_sends(port, messages)))
+        cpu = time.process_time()
+        rate = runner.run(_plain_sends(port, messages))
+        answer.send((rate, (time.process_time() - cpu) / messages))
 
 
-def raw_ceiling(sink: Sink, messages: int) -> float:
+def raw_ceiling(sink: Sink, messages: int) -> tuple[float, float]:
     """E-mails/s of plain aiosmtplib sends of ready-made bytes over SENDERS connections to the sink,
-    from a process of its own on uvloop: the SMTP exchange alone, nothing composed."""
+    from a process of its own on uvloop: the SMTP exchange alone, nothing composed; and the client's
+    CPU seconds per message."""
     context = multiprocessing.get_context("spawn")
     receiving, sending = context.Pipe(duplex=False)
     client = context.Process(target=_ceiling_client, args=(sink.port, messages, sending))
@@ -170,7 +174,8 @@ def raw_ceiling(sink: Sink, messages: int) -> float:
     try:
         if not receiving.poll(300):
             raise RuntimeError("the ceiling's client gave no figure within 300 s")
-        return float(receiving.recv())
+        rate, cpu = receiving.recv()
+        return float(rate), float(cpu)
     finally:
         client.join(10)
 
@@ -257,7 +262,7 @@ async def notifier_figures(settings: BackboneSettings) -> tuple[list[Figure], di
     )
     with Sink() as sink:
         print("notifier: raw SMTP ceiling ...", file=sys.stderr)
-        ceiling = await asyncio.to_thread(raw_ceiling, sink, 2000)
+        ceiling, ceiling_cpu = await asyncio.to_thread(raw_ceiling, sink, 2000)
         async with isolated(settings, pool_name="civic311-bench-notifier") as bench:
             env = {
                 "SMTP_HOST": "127.0.0.1",
@@ -330,6 +335,7 @@ async def notifier_figures(settings: BackboneSettings) -> tuple[list[Figure], di
         # What a message costs the notifier's process, whatever else shares the cores: CPU from the
         # first e-mail accepted to the last, over the e-mails accepted meanwhile.
         "notifier_cpu_ms_per_email": round(cpu_per_email * 1000, 2),
+        "ceiling_client_cpu_ms_per_email": round(ceiling_cpu * 1000, 2),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     return figures, parameters

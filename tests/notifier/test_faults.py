@@ -86,7 +86,7 @@ async def test_sigkilled_again_and_again_in_a_burst_of_updates_nothing_is_lost(
             print(
                 f"\nnotifier SIGKILLed {kills} times: expected {len(expected)}, lost {lost}, repeated {repeated}"
             )
-            assert lost == 0
+            assert kills >= 5 and lost == 0
     finally:
         sink.stop()
 
@@ -105,8 +105,8 @@ async def test_the_smtp_server_away_for_a_minute_loses_nothing(
             sink.stop()
             outage_ends = time.monotonic() + 60
             reporters = await _burst(store, per_second=50)
-            while time.monotonic() < outage_ends:  # the outage's length is the scenario itself
-                await asyncio.sleep(1)
+            # The outage's length is the scenario itself: a minute from the stop, not a second more.
+            await asyncio.sleep(max(outage_ends - time.monotonic(), 0.0))
             sink.start()
             expected = await _expected(store, reporters)
             await eventually(
