@@ -3,52 +3,31 @@ its answer caught by a real SMTP server standing as the city's outgoing relay.""
 
 from __future__ import annotations
 
-import asyncio
 import smtplib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from email import policy
 from email.message import EmailMessage
-from email.parser import BytesParser
-from email.utils import make_msgid
 from pathlib import Path
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from civic311_backbone.embedded.ports import free_port
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.plugin import settings_env
-from tests.intake.text_channel_support import TRACKING_NUMBER, filed, requests_filed
+from tests.intake.text_channel_support import (
+    CITY,
+    RESIDENT,
+    TRACKING_NUMBER,
+    MailSink,
+    deliver,
+    filed,
+    requests_filed,
+    resident_mail,
+    text_of,
+)
 from tests.support.processes import ServiceProcess
-
-CITY = "311@city.example.org"
-RESIDENT = "maria.lopez@example.org"
-
-
-class MailSink:
-    """A real SMTP server standing as the outgoing relay: it keeps every message it is handed."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.received: list[EmailMessage] = []
-        self._controller = Controller(self, hostname="127.0.0.1", port=port)
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
-        message = BytesParser(policy=policy.default).parsebytes(envelope.original_content or b"")
-        assert isinstance(message, EmailMessage)
-        self.received.append(message)
-        return "250 OK"
-
-    def start(self) -> MailSink:
-        self._controller.start()
-        return self
-
-    def stop(self) -> None:
-        self._controller.stop(no_assert=True)
 
 
 @dataclass
@@ -59,26 +38,6 @@ class Gateway:
 
     async def mail(self, message: EmailMessage) -> None:
         await deliver(self.smtp_port, message)
-
-
-async def deliver(smtp_port: int, message: EmailMessage) -> None:
-    """Hand `message` to the gateway's listener as a mail server would; raises if it is refused."""
-
-    def send() -> None:
-        with smtplib.SMTP("127.0.0.1", smtp_port, timeout=30) as smtp:
-            smtp.send_message(message)
-
-    await asyncio.to_thread(send)
-
-
-def resident_mail(subject: str, body: str, *, sender: str = RESIDENT, to: str = CITY) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = f"Maria Lopez <{sender}>"
-    message["To"] = to
-    message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain="example.org")
-    message.set_content(body)
-    return message
 
 
 @pytest.fixture
@@ -109,14 +68,6 @@ async def gateway(settings: BackboneSettings, tmp_path: Path, sink: MailSink) ->
             yield Gateway(process, smtp_in_port, client)
     finally:
         process.stop()
-
-
-def text_of(message: EmailMessage) -> str:
-    body = message.get_body(preferencelist=("plain",))
-    assert isinstance(body, EmailMessage)
-    content = body.get_content()
-    assert isinstance(content, str)
-    return content
 
 
 async def test_an_email_is_filed_and_answered_by_email_with_its_tracking_number(
@@ -155,7 +106,7 @@ async def test_an_email_without_the_place_is_asked_and_the_replies_file_it(
 
     await gateway.mail(reply_to(where, "Calle Sol 14"))
     [_, pattern] = sink.received
-    assert "What is the light doing?" in text_of(pattern)
+    assert "¿Qué hace la luz? Responda con un número: 1 = Está apagada" in text_of(pattern)
     await gateway.mail(reply_to(pattern, "1"))
 
     [number] = TRACKING_NUMBER.findall(text_of(sink.received[2]))

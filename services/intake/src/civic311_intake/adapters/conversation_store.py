@@ -24,6 +24,8 @@ class StoredReply:
     text: str
     tracking_number: str | None
     replied: bool
+    repeated: bool = False
+    """The reply given before to the same message (a provider's retry, a chat message posted again)."""
 
 
 async def claim_message(conn: asyncpg.Connection, channel: str, message_id: str) -> bool:
@@ -45,7 +47,9 @@ async def stored_reply(conn: asyncpg.Connection, channel: str, message_id: str) 
         message_id,
     )
     assert row is not None, "only asked after a claim failed"
-    return StoredReply(row["reply_subject"], row["reply_text"], row["tracking_number"], row["replied"])
+    return StoredReply(
+        row["reply_subject"], row["reply_text"], row["tracking_number"], row["replied"], repeated=True
+    )
 
 
 async def record_reply(conn: asyncpg.Connection, channel: str, message_id: str, reply: StoredReply) -> None:

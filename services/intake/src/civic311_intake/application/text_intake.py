@@ -1,8 +1,9 @@
-"""One text message or e-mail in, one reply out: the application function both channels call.
+"""One text message, e-mail or chat message in, one reply out: the application function every channel calls.
 
-In one transaction: claim the provider's message id, advance the sender's conversation, file the
-request if it is complete, and record the reply. A retry of the same message finds the claim and gets
-the same reply, so it never files twice; two messages of one sender are taken in turn (row lock).
+In one transaction: claim the message id, advance the sender's conversation (or answer a status
+question, which leaves the conversation as it is), file the request if it is complete, and record the
+reply (and, for the chat, the exchange the page shows). A retry of the same message finds the claim and
+gets the same reply, so it never files twice; two messages of one sender are taken in turn (row lock).
 """
 
 from __future__ import annotations
@@ -18,18 +19,23 @@ import asyncpg
 import structlog
 
 from civic311_backbone.contracts import Actor, Contact, Unsubscribed, new_event
+from civic311_backbone.contracts.events import Language
 from civic311_backbone.store import EventStore
 from civic311_city.catalogue import Catalogue
+from civic311_city.geocoding import Geocoder
+from civic311_intake.adapters import chat_transcript
 from civic311_intake.adapters import conversation_store as db
 from civic311_intake.adapters.conversation_store import StoredReply
-from civic311_intake.application.filing import file_request
-from civic311_intake.domain.messages.conversation import Answer, Ask, Ready, Report, advance
+from civic311_intake.application.filing import file_request, geocode
+from civic311_intake.application.text_status import status_answer
+from civic311_intake.domain.messages.conversation import Answer, Ask, Conversation, Ready, Report, advance
 from civic311_intake.domain.messages.replies import answer_text, ask_text, filed_text, subject
+from civic311_intake.domain.messages.status import status_question
 from civic311_intake.domain.submission import Submission, check_submission, request_created
 
 log = structlog.get_logger(__name__)
 
-ChannelName = Literal["sms", "email"]
+ChannelName = Literal["sms", "email", "chat"]
 
 TEXT_RECIPIENT_PREFIX = "sms-recipient-"
 """Streams of a texting resident's own choices (STOP), apart from any request."""
@@ -42,9 +48,11 @@ class InboundMessage:
     message_id: str
     """The provider's id (MessageSid, Message-ID): a retry carries the same one."""
     sender: str
-    """The phone number or e-mail address it came from."""
+    """The phone number or e-mail address it came from; for the chat, its session's hash."""
     text: str
     media_url: str | None = None
+    language: Language = "en"
+    """The language to answer in when the words do not tell (the chat page's)."""
 
 
 @dataclass(frozen=True)
@@ -57,48 +65,79 @@ class TextIntake:
     conversation_ttl: timedelta
     time_zone: ZoneInfo
     """The city's: a texted "7am" is read there."""
+    geocoder: Geocoder | None = None
+    """Places an address without a point, as for the report form."""
 
 
 async def receive(intake: TextIntake, message: InboundMessage) -> StoredReply:
-    """Take one message; the reply to give (the same one again for a retry)."""
+    """Take one message; the reply to give (the same one again for a retry, marked `repeated`)."""
     await db.prune(intake.pool)
+    if message.channel == "chat":
+        await chat_transcript.prune(intake.pool)
     async with intake.pool.acquire() as conn, conn.transaction():
         if not await db.claim_message(conn, message.channel, message.message_id):
             return await db.stored_reply(conn, message.channel, message.message_id)
         conversation = await db.load_conversation(conn, message.channel, message.sender)
-        now = datetime.now(intake.time_zone)
-        step = advance(conversation, message.text, intake.catalogue, now=now, media_url=message.media_url)
-        submission = _submission(step.report, message) if isinstance(step, Ready) else None
-        if submission is not None and check_submission(intake.catalogue, submission):
-            step = Answer("not_taken", submission.language, ends=True)
-        stopped_texts = False
-        if message.channel == "sms" and isinstance(step, Answer) and step.kind == "stopped":
-            await _unsubscribe(conn, intake.store, message)
-            step, stopped_texts = Answer("unsubscribed", step.language, ends=True), True
-        match step:
-            case Ready(report=report):
-                assert submission is not None
-                number = await _file(conn, intake.store, intake.catalogue, submission)
-                await db.end_conversation(conn, message.channel, message.sender)
-                name = _type_name(intake.catalogue, report.service_code)
-                reply = StoredReply(
-                    subject("filed", report.language, number), filed_text(report, name, number), number, False
-                )
-            case Ask(conversation=updated):
-                await db.save_conversation(
-                    conn, message.channel, message.sender, updated, intake.conversation_ttl
-                )
-                reply = StoredReply(subject("ask", step.language), ask_text(step), None, False)
-            case Answer(ends=ends):
-                if ends:
-                    await db.end_conversation(conn, message.channel, message.sender)
-                reply = StoredReply(subject("answer", step.language), answer_text(step), None, False)
+        question = status_question(message.text)
+        if question is not None:
+            language = question.language or (conversation and conversation.language) or message.language
+            text = await status_answer(
+                intake.store, intake.catalogue, intake.time_zone, question, conversation, language
+            )
+            reply, woke = StoredReply(subject("answer", language), text, None, False), False
+        else:
+            reply, woke = await _converse(conn, intake, message, conversation)
         await db.record_reply(conn, message.channel, message.message_id, reply)
-    if reply.tracking_number is not None or stopped_texts:
-        # appended inside our transaction: wake the relay now it committed
+        if message.channel == "chat":
+            await chat_transcript.add_exchange(
+                conn, message.sender, message.text, reply.text, reply.tracking_number, intake.conversation_ttl
+            )
+    if woke:  # appended inside our transaction: wake the relay now it committed
         intake.store.wake_followers()
     log.info("text message taken", channel=message.channel, tracking_number=reply.tracking_number)
     return reply
+
+
+async def _converse(
+    conn: asyncpg.Connection, intake: TextIntake, message: InboundMessage, conversation: Conversation | None
+) -> tuple[StoredReply, bool]:
+    """Advance the conversation and file when it is complete; the reply, and whether events were appended."""
+    now = datetime.now(intake.time_zone)
+    step = advance(
+        conversation,
+        message.text,
+        intake.catalogue,
+        now=now,
+        media_url=message.media_url,
+        default_language=message.language,
+    )
+    submission = _submission(step.report, message) if isinstance(step, Ready) else None
+    if submission is not None and check_submission(intake.catalogue, submission):
+        step = Answer("not_taken", submission.language, ends=True)
+    stopped_texts = False
+    if message.channel == "sms" and isinstance(step, Answer) and step.kind == "stopped":
+        await _unsubscribe(conn, intake.store, message)
+        step, stopped_texts = Answer("unsubscribed", step.language, ends=True), True
+    match step:
+        case Ready(report=report):
+            assert submission is not None
+            number = await _file(conn, intake, submission)
+            await db.end_conversation(conn, message.channel, message.sender)
+            name = _type_name(intake.catalogue, report.service_code, report.language)
+            text = filed_text(report, name, number)
+            return StoredReply(subject("filed", report.language, number), text, number, False), True
+        case Ask(conversation=updated):
+            await db.save_conversation(
+                conn, message.channel, message.sender, updated, intake.conversation_ttl
+            )
+            return StoredReply(
+                subject("ask", step.language), ask_text(step, intake.catalogue), None, False
+            ), False
+        case Answer(ends=ends):
+            if ends:
+                await db.end_conversation(conn, message.channel, message.sender)
+            reply = StoredReply(subject("answer", step.language), answer_text(step), None, False)
+            return reply, stopped_texts
 
 
 async def _unsubscribe(conn: asyncpg.Connection, store: EventStore, message: InboundMessage) -> None:
@@ -114,11 +153,16 @@ async def _unsubscribe(conn: asyncpg.Connection, store: EventStore, message: Inb
 
 
 def _submission(report: Report, message: InboundMessage) -> Submission:
-    """The report as every channel hands a request in, so that it passes the same checks."""
-    contact = Contact(phone=message.sender) if message.channel == "sms" else Contact(email=message.sender)
+    """The report as every channel hands a request in, so that it passes the same checks. A chat is the
+    resident site's (channel web), and anonymous: the resident follows it by its tracking number."""
+    contact = None
+    if message.channel == "sms":
+        contact = Contact(phone=message.sender)
+    elif message.channel == "email":
+        contact = Contact(email=message.sender)
     return Submission(
         service_code=report.service_code,
-        channel=message.channel,
+        channel="web" if message.channel == "chat" else message.channel,
         description=report.description,
         lat=report.location.lat,
         long=report.location.long,
@@ -130,17 +174,20 @@ def _submission(report: Report, message: InboundMessage) -> Submission:
     )
 
 
-async def _file(
-    conn: asyncpg.Connection, store: EventStore, catalogue: Catalogue, submission: Submission
-) -> str:
-    """Append the RequestCreated under a fresh tracking number, in the caller's transaction."""
+async def _file(conn: asyncpg.Connection, intake: TextIntake, submission: Submission) -> str:
+    """Append the RequestCreated under a fresh tracking number, in the caller's transaction; an address
+    without a point is placed as the report form places it."""
     actor = Actor(kind="resident", id=f"resident-{submission.channel}-{uuid4().hex[:12]}")
+    placed = geocode(intake.geocoder, submission)
     filed = await file_request(
-        store, lambda number: request_created(catalogue, submission, number), actor=actor, conn=conn
+        intake.store,
+        lambda number: request_created(intake.catalogue, submission, number, placed),
+        actor=actor,
+        conn=conn,
     )
     return filed.tracking_number
 
 
-def _type_name(catalogue: Catalogue, service_code: str) -> str:
+def _type_name(catalogue: Catalogue, service_code: str, language: Language) -> str:
     request_type = catalogue.get(service_code)
-    return request_type.name if request_type else service_code
+    return catalogue.wording(language).service_name(request_type) if request_type else service_code

@@ -84,14 +84,16 @@ def advance(
     *,
     now: datetime,
     media_url: str | None = None,
+    default_language: Language = "en",
 ) -> Step:
     """The next step of a conversation (None: a new one) after the resident's message `text`.
 
-    `now` is the current time in the city's time zone (for an answer like "7am").
+    `now` is the current time in the city's time zone (for an answer like "7am"); `default_language`,
+    the one to answer in when the words do not tell (the chat page's language).
     """
     current = conversation or Conversation()
     read = read_message(text, catalogue)
-    language = current.language or read.language or "en"
+    language = current.language or read.language or default_language
     if not read.text:
         return Answer("empty", language, ends=False)
     if len(text.strip()) > MAX_DESCRIPTION:
@@ -118,6 +120,22 @@ def advance(
     if updated.location is None:
         return Ask(updated, "place", language)
     return _next_question_or_ready(updated, catalogue, updated.service_code)
+
+
+def pending_question(conversation: Conversation, catalogue: Catalogue) -> Ask | None:
+    """The question a saved conversation waits on, asked again (after a status question, say)."""
+    language = conversation.language or "en"
+    if conversation.service_code is None:
+        return Ask(conversation, "type", language)
+    if conversation.location is None:
+        return Ask(conversation, "place", language)
+    request_type = catalogue.get(conversation.service_code)
+    asked = (
+        next((a for a in request_type.attributes if a.code == conversation.asking), None)
+        if request_type
+        else None
+    )
+    return Ask(conversation, "attribute", language, asked) if asked is not None else None
 
 
 def _answered(

@@ -6,6 +6,7 @@ Short on purpose: an SMS answer should fit one or two segments.
 from __future__ import annotations
 
 from civic311_backbone.contracts.events import Language, Location
+from civic311_city.catalogue import Catalogue
 from civic311_intake.domain.messages.conversation import Answer, Ask, Report
 
 _ASK = {
@@ -64,14 +65,21 @@ _HINT = {
 _AGAIN = {"en": "Sorry, we could not read that.", "es": "Perdón, no pudimos leer eso."}
 
 
-def ask_text(ask: Ask) -> str:
+def ask_text(ask: Ask, catalogue: Catalogue) -> str:
+    """The question, a type's question in the catalogue's words for the conversation's language."""
     if ask.attribute is None:
         return _ASK[(ask.missing, ask.language)]
     attribute = ask.attribute
-    choices = ", ".join(f"{n} = {v.name}" for n, v in enumerate(attribute.values, start=1))
+    wording = catalogue.wording(ask.language)
+    request_type = catalogue.get(ask.conversation.service_code or "")
+    question, names = attribute.question, [v.name for v in attribute.values]
+    if request_type is not None:
+        question = wording.question(request_type, attribute)
+        names = [wording.choice(request_type, attribute, v.key) for v in attribute.values]
+    choices = ", ".join(f"{n} = {name}" for n, name in enumerate(names, start=1))
     hint = _HINT.get((attribute.datatype, ask.language), "").format(choices=choices)
     again = _AGAIN[ask.language] + " " if ask.again else ""
-    return f"{again}{attribute.question} {hint}".strip()
+    return f"{again}{question} {hint}".strip()
 
 
 def answer_text(answer: Answer) -> str:

@@ -3,7 +3,9 @@
 POST /channels/sms is the SMS provider's webhook (on when SMS_WEBHOOK_TOKEN is set); an SMTP listener
 in the gateway process takes mail for the city's 311 address(es) (on when SMTP_IN_PORT is set). Both
 read a message the same way (domain/messages/parsing.py) and keep a short conversation when a piece is
-missing (domain/messages/conversation.py).
+missing (domain/messages/conversation.py); "status <number>" answers a request's status
+(domain/messages/status.py). The resident site's chat (entrypoints/pages/chat.py) is a third channel
+on the same engine.
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ async def install(
         catalogue=catalogue,
         conversation_ttl=timedelta(minutes=settings.text_conversation_minutes),
         time_zone=ZoneInfo(settings.city_time_zone),
+        geocoder=app.state.geocoder,
     )
+    app.state.text_intake = intake  # the resident site's chat takes its messages the same way
     app.state.sms = sms.SmsChannel(settings.sms_webhook_token, settings.sms_webhook_url, intake)
     app.include_router(sms.router)
     if settings.smtp_in_port is None:
