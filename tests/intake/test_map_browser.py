@@ -179,16 +179,21 @@ async def test_a_resident_places_the_pin_by_clicking_files_with_a_photo_and_sees
         await zoom_in_to_the_houses(page)
         await page.screenshot(path=tmp_path / "1-map-with-the-city-houses.png", full_page=True)
 
+        latitude, longitude = page.get_by_label("Latitude"), page.get_by_label("Longitude")
+        await page.get_by_role("button", name="Place the pin here").click()  # at the centre's cross-hair
+        await expect(latitude).to_have_value(re.compile(r"^42\.\d{6}$"))
+        at_the_centre = await coordinates(page)
+
         box = await the_map.bounding_box()
         assert box is not None
         await the_map.click(position={"x": box["width"] * 0.62, "y": box["height"] * 0.4})
-
-        latitude, longitude = page.get_by_label("Latitude"), page.get_by_label("Longitude")
+        await expect(longitude).not_to_have_value(f"{at_the_centre[1]:.6f}")
         await expect(latitude).to_have_value(re.compile(r"^42\.\d{6}$"))
         await expect(longitude).to_have_value(re.compile(r"^-71\.\d{6}$"))
         address = page.get_by_label("Street address or nearest corner")
         await expect(address).to_have_value(re.compile(r"^\d+ \w"))  # the nearest house, from the pin
         clicked = await coordinates(page)
+        assert clicked[0] > at_the_centre[0] and clicked[1] > at_the_centre[1]  # up and right of the centre
         district = DISTRICTS.containing(*clicked)
         assert district is not None
         announced = page.locator("[aria-live]", has_text="Pin placed at")

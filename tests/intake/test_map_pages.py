@@ -81,6 +81,14 @@ async def test_with_leaflet_and_no_tiles_the_form_has_its_map_and_images_only_fr
     assert "img-src 'self' data:;" in form.headers["content-security-policy"]
 
 
+async def test_the_map_speaks_spanish_on_the_spanish_form(leaflet: Path) -> None:
+    form = await get(pages_app(leaflet=leaflet), "/report/POTHOLE?lang=es")
+
+    assert 'aria-label="Mapa de la ciudad.' in form.text
+    assert "Poner el marcador aquí" in form.text
+    assert 'data-zoom-in="Acercar"' in form.text
+
+
 async def test_with_tiles_the_pages_take_images_from_their_origin_and_the_attribution_as_text(
     leaflet: Path,
 ) -> None:
