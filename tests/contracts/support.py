@@ -22,6 +22,7 @@ from civic311_backbone.contracts import (
     InformationCallLogged,
     Location,
     Payload,
+    PhotoChanged,
     RequestCreated,
     SlaWarning,
     StatusUpdated,
@@ -88,6 +89,11 @@ EXAMPLE_PAYLOADS: dict[str, Payload] = {
     "Unsubscribed": Unsubscribed(recipient="resident@example.org", channel="email", scope="request"),
     "InformationCallLogged": InformationCallLogged(
         answer_slug="holiday-collection", answer_language="es", service_code="MISSED_TRASH", channel="phone"
+    ),
+    "PhotoChanged": PhotoChanged(
+        change="hidden",
+        media_url="https://311.city.example.org/photos/5f0c8a4e9b2d4c1e8f7a6b5c4d3e2f10.jpg",
+        reason="a face is recognisable",
     ),
 }
 

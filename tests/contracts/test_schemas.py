@@ -95,6 +95,7 @@ def test_what_a_public_feed_must_not_show_is_marked_internal() -> None:
         "Closed.cost",
         "Closed.internal_note",
         "DuplicateReviewed.reason",
+        "PhotoChanged.reason",
         "StatusUpdated.cost",
         "StatusUpdated.internal_note",
         "TransferRequested.note",

@@ -6,7 +6,8 @@ is for supervisors and never shown on a resident's timeline; and a staff transfe
 request goes and by when. Dedup flags possible duplicates (DuplicateFlagged) and staff review them
 (DuplicateReviewed); residents follow requests (FollowerAdded) and stop hearing of them (Unsubscribed).
 An agent who answers a caller without filing a request logs it (InformationCallLogged), on the call's own
-stream: a call resolved without a request.
+stream: a call resolved without a request. Staff attach a photo to a request, or hide one from the public
+view (PhotoChanged).
 
 Two marks in the JSON Schemas (and the AsyncAPI document) say what a public feed, map, page or API
 answer must leave out:
@@ -378,6 +379,36 @@ class InformationCallLogged(Payload):
         return self
 
 
+class PhotoChanged(Payload):
+    """Staff changed a request's photos: attached one (a caller's, a crew's), or hid one from the public view
+    (a face, a number plate). A hidden photo leaves the public pages, Open311's media_url and its public link;
+    staff still see it. The staff member is the envelope's actor."""
+
+    event_type = "PhotoChanged"
+
+    change: Literal["attached", "hidden"] = Field(examples=["hidden"])
+    media_url: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="The photo, by the link the request names it: the RequestCreated's media_url or an "
+        "attached photo's.",
+        examples=["https://311.city.example.org/photos/5f0c8a4e9b2d4c1e8f7a6b5c4d3e2f10.jpg"],
+    )
+    reason: str | None = Field(
+        default=None,
+        max_length=4000,
+        description="Why it was hidden, in the staff member's words (required to hide). Internal.",
+        examples=["a face is recognisable"],
+        json_schema_extra=INTERNAL,
+    )
+
+    @model_validator(mode="after")
+    def _hidden_says_why(self) -> PhotoChanged:
+        if self.change == "hidden" and not (self.reason and self.reason.strip()):
+            raise ValueError("say why the photo is hidden")
+        return self
+
+
 CORE_EVENTS: tuple[type[Payload], ...] = (
     RequestCreated,
     Assigned,
@@ -391,7 +422,8 @@ CORE_EVENTS: tuple[type[Payload], ...] = (
     FollowerAdded,
     Unsubscribed,
     InformationCallLogged,
+    PhotoChanged,
 )
 """Every event type civic311 publishes: the four core facts, the supervisors' SLA warning, a staff
-transfer's request and refusal, dedup's flags and staff's reviews, followers and unsubscriptions, and
-the information calls agents answer without a request."""
+transfer's request and refusal, dedup's flags and staff's reviews, followers and unsubscriptions,
+the information calls agents answer without a request, and staff's changes to a request's photos."""

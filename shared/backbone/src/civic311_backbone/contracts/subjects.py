@@ -12,6 +12,7 @@
     {prefix}.request.follower_added      FollowerAdded (personal data)
     {prefix}.request.unsubscribed        Unsubscribed (personal data)
     {prefix}.request.information_call_logged  InformationCallLogged (a call's stream, not a request's)
+    {prefix}.request.photo_changed       PhotoChanged (a photo attached or hidden by staff)
     {prefix}.dlq.{consumer}          messages a consumer gave up on, with the error in headers
 
 The JetStream stream (default name CIVIC311) captures {prefix}.request.>.
@@ -32,6 +33,7 @@ SUBJECT_TOKENS: dict[str, str] = {
     "FollowerAdded": "follower_added",
     "Unsubscribed": "unsubscribed",
     "InformationCallLogged": "information_call_logged",
+    "PhotoChanged": "photo_changed",
 }
 
 
