@@ -142,11 +142,12 @@ class Geocoder:
         """The address points in a box (a map's view), at most `limit` of them spread over it, and
         whether some were left out."""
         (x0, y0), (x1, y1) = self._xy(south, west), self._xy(north, east)
-        found = sorted(int(i) for i in self._tree.query(box(x0, y0, x1, y1)))
-        if len(found) <= limit:
-            return [self._points[i] for i in found], False
-        step = len(found) / limit  # every step-th in list order: spread along the streets
-        return [self._points[found[int(k * step)]] for k in range(limit)], True
+        found = self._tree.query(box(x0, y0, x1, y1))  # indices, as an array
+        found.sort()  # list order: along the streets
+        truncated = len(found) > limit
+        if truncated:
+            found = found[[k * len(found) // limit for k in range(limit)]]  # evenly spaced in that order
+        return [self._points[i] for i in found.tolist()], truncated
 
     def _fuzzy(self, number: str, street: Street) -> Answer:
         known = self._street_ids.get(street.key)

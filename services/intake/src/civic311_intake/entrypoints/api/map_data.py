@@ -17,6 +17,9 @@ from civic311_intake.domain.submission import plain_number
 router = APIRouter(prefix="/api/map", tags=["map"])
 MAX_ADDRESS_POINTS = 400
 """Address points answered for one view; a wider view gets this many, spread over it."""
+MAX_BBOX_DEGREES = 0.1
+"""The widest view answered, on either side: a street-level view on the largest screen is well under it,
+and the whole city's list is never read for one request (a public route must stay cheap)."""
 _GEOJSON = "application/geo+json"
 _DISTRICTS_CACHE = "public, max-age=3600"  # the city's configuration changes with a restart only
 
@@ -79,6 +82,8 @@ def _bbox(given: str | None) -> tuple[float, float, float, float]:
     west, south, east, north = (float(n) for n in numbers if n is not None)
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
         raise HTTPException(400, f"{why} (west ≤ east, south ≤ north)")
+    if east - west > MAX_BBOX_DEGREES or north - south > MAX_BBOX_DEGREES:
+        raise HTTPException(400, f"bbox: at most {MAX_BBOX_DEGREES:g} degrees on a side (zoom in)")
     return west, south, east, north
 
 
