@@ -27,11 +27,25 @@ class PhotoStore(Protocol):
 
     async def delete(self, key: str) -> None: ...
 
+    async def close(self) -> None:
+        """Let go of any connection (the gateway stopping)."""
+        ...
 
-def new_keys() -> tuple[str, str]:
-    """The keys of a new photo and of its thumbnail."""
-    name = uuid.uuid4().hex
+
+def new_keys(name: str | None = None) -> tuple[str, str]:
+    """The keys of a new photo and of its thumbnail; `name` (32 hex digits) or a random one."""
+    name = name or uuid.uuid4().hex
     return f"{name}.jpg", f"{name}.thumb.jpg"
+
+
+def thumbnail_key(image_key: str) -> str:
+    """The thumbnail's key of the photo `image_key` (a thumbnail's own key stays what it is)."""
+    return image_key if image_key.endswith(".thumb.jpg") else image_key.removesuffix(".jpg") + ".thumb.jpg"
+
+
+def photo_name(key: str) -> str:
+    """What a photo and its thumbnail share: the 32 hex digits of their keys."""
+    return key[:32]
 
 
 def is_key(key: str) -> bool:
@@ -61,6 +75,9 @@ class FolderPhotoStore:
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
+
+    async def close(self) -> None:
+        return None
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:

@@ -5,16 +5,27 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from civic311_intake.adapters.photo_store import PhotoStore, is_key
-from civic311_intake.domain.photos import CONTENT_TYPE
+from civic311_intake.adapters.photo_store import is_key
+from civic311_intake.application.photos import PhotoKeeping
+from civic311_intake.domain.photos import CONTENT_TYPE, PhotoRules
 
 router = APIRouter(include_in_schema=False)
+PHOTO_ROUTES = ("/report/", "/open311/v2/requests.", "/staff/requests/", "/api/staff/requests/")
+"""The paths (by prefix) whose bodies may carry a photo: the report form, Open311 POST, the desk's upload."""
+
+
+def photo_keeping(request: Request) -> PhotoKeeping | None:
+    """The gateway's photo store and limits; None where it keeps no photos."""
+    store = getattr(request.app.state, "photos", None)
+    if store is None:
+        return None
+    return PhotoKeeping(store, PhotoRules(max_bytes=request.app.state.settings.max_photo_bytes))
 
 
 @router.get("/photos/{key}")
 async def photo(key: str, request: Request) -> Response:
-    store: PhotoStore | None = getattr(request.app.state, "photos", None)
-    data = await store.get(key) if store is not None and is_key(key) else None
+    keeping = photo_keeping(request)
+    data = await keeping.store.get(key) if keeping is not None and is_key(key) else None
     if data is None:
         raise HTTPException(status_code=404, detail="no such photo")
     headers = {"Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"}

@@ -67,6 +67,20 @@ _FIELDS: dict[str, Any] = {
     "media_url": _text("An http(s) link to a photo.", MAX_MEDIA_URL),
 }
 
+_FORM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["api_key", "service_code"],
+    "properties": _FIELDS,
+    "patternProperties": {r"^attribute\[[A-Z0-9_]+\](\[\])?$": {"type": "string"}},
+}
+_MEDIA: dict[str, Any] = {
+    "type": "string",
+    "format": "binary",
+    "description": "A photo (JPEG, PNG, WebP or HEIC), instead of media_url. It is re-encoded as a JPEG "
+    "without metadata (no GPS, no serial number), scaled to at most 2000 px, and the request's media_url "
+    "becomes the gateway's own link to it. Not a photo, too large, too many pixels: 400 naming media.",
+}
+
 POST_FORM: dict[str, Any] = {
     "parameters": [
         {
@@ -81,16 +95,14 @@ POST_FORM: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "description": "Give a location: lat and long, address_string or address_id. Answer the service's "
-        "questions as attribute[CODE]=value, and a multivaluelist as attribute[CODE][]=value, repeated.",
+        "questions as attribute[CODE]=value, and a multivaluelist as attribute[CODE][]=value, repeated. "
+        "To send a photo, post multipart/form-data with the photo as the file part media.",
         "content": {
-            "application/x-www-form-urlencoded": {
-                "schema": {
-                    "type": "object",
-                    "required": ["api_key", "service_code"],
-                    "properties": _FIELDS,
-                    "patternProperties": {r"^attribute\[[A-Z0-9_]+\](\[\])?$": {"type": "string"}},
-                }
-            }
+            "application/x-www-form-urlencoded": {"schema": _FORM_SCHEMA},
+            "multipart/form-data": {
+                "schema": {**_FORM_SCHEMA, "properties": {**_FIELDS, "media": _MEDIA}},
+                "encoding": {"media": {"contentType": "image/jpeg, image/png, image/webp, image/heic"}},
+            },
         },
     },
 }

@@ -3,6 +3,8 @@
 The form is flat: `lat=42.36&attribute[SIZE]=large&attribute[ITEMS][]=trash&attribute[ITEMS][]=yard`.
 Reading it only parses (numbers, the attribute keys); what the answers must be is `check_submission`'s.
 Fields it does not know (`api_key`, checked before; `device_id`, `account_id`: we keep neither) are ignored.
+A photo comes as the file part `media` of a multipart/form-data POST (the GeoReport v2 extension the cities'
+APIs take), in place of a `media_url`.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from starlette.datastructures import UploadFile
 
 from civic311_city.catalogue import Catalogue
 from civic311_intake.domain.submission import (
@@ -24,6 +28,8 @@ from civic311_intake.domain.text import text_problem
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 _TEXT_FIELDS = ("service_code", "description", "address_string", "address_id", "media_url", "jurisdiction_id")
 _CONTACT_FIELDS = ("first_name", "last_name", "email", "phone")
+MEDIA = "media"
+"""The file part that carries a photo."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,22 @@ def read_open311_form(catalogue: Catalogue, fields: Iterable[tuple[str, str | No
     unreadable = {p.field for p in problems}
     checked = check_submission(catalogue, submission)
     return ReadForm(submission, problems + [p for p in checked if p.field not in unreadable])
+
+
+def media_part(values: list[str | UploadFile], *, media_url: str | None) -> UploadFile | FieldProblem | None:
+    """The photo among a form's `media` values, a problem with them, or None when none was sent.
+
+    An empty file control (a browser sends one with no filename) is no photo."""
+    files = [v for v in values if isinstance(v, UploadFile) and (v.filename or v.size)]
+    if any(isinstance(v, str) and v for v in values):
+        return FieldProblem(
+            MEDIA, "the photo itself as a file part (multipart/form-data); a link goes in media_url"
+        )
+    if len(files) > 1:
+        return FieldProblem(MEDIA, "one photo a request")
+    if files and media_url is not None:
+        return FieldProblem(MEDIA, "give media or media_url, not both")
+    return files[0] if files else None
 
 
 def _field_name(name: str) -> str:
