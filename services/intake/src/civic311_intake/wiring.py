@@ -8,7 +8,7 @@ from civic311_backbone.service.runner import Resources, Service, Wiring
 from civic311_city import City, load_city, load_geocoder
 from civic311_city.geocoding import Geocoder
 from civic311_intake.adapters.access import ApiKeys, StaffAccounts
-from civic311_intake.adapters.photo_store import FolderPhotoStore
+from civic311_intake.adapters.photo_stores import open_photo_store
 from civic311_intake.adapters.schema import MIGRATIONS, SERVICE_NAME
 from civic311_intake.entrypoints import channels, desk, pages, web
 from civic311_intake.entrypoints.api import errors, geocode, links, map_data, nearby, open311, tracking
@@ -17,6 +17,7 @@ from civic311_intake.entrypoints.desk import duplicates as duplicate_review
 from civic311_intake.entrypoints.duplicate_reviews import review_projector
 from civic311_intake.entrypoints.indexer import request_indexer
 from civic311_intake.entrypoints.pages import resident_links
+from civic311_intake.entrypoints.pages.photos import PHOTO_ROUTES
 from civic311_intake.entrypoints.web import map_view
 from civic311_intake.settings import IntakeSettings
 
@@ -31,16 +32,15 @@ def create_app(
     app.state.store = resources.store
     app.state.api_keys = ApiKeys(resources.pool)
     app.state.staff_accounts = StaffAccounts(resources.pool)
-    if settings.photo_store_path is not None:
-        app.state.photos = FolderPhotoStore(settings.photo_store_path)
+    app.state.photos = open_photo_store(settings)  # None: no photos taken
     protect(
         app,
         max_body_bytes=settings.max_body_bytes,
         posts_per_minute=settings.posts_per_minute,
         body_timeout=settings.body_timeout_seconds,
-        # The report form may carry a photo.
-        larger_bodies={"/report/": settings.max_body_bytes + settings.max_photo_bytes}
-        if settings.photo_store_path is not None
+        # The report form, Open311 POST and the desk's upload may carry a photo.
+        larger_bodies=dict.fromkeys(PHOTO_ROUTES, settings.max_body_bytes + settings.max_photo_bytes)
+        if app.state.photos is not None
         else None,
     )
     errors.install(app)  # one error writer for every route
@@ -81,6 +81,7 @@ async def wire(resources: Resources[IntakeSettings]) -> Wiring:
         consumers=[indexer, reviews],
         background=text_channels.background,
         checks=text_channels.checks,
+        on_stop=[app.state.photos.close] if app.state.photos is not None else [],
     )
 
 
