@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, ConsoleMessage, Page, Route, ViewportSize, expect
+from playwright.async_api import Browser, ConsoleMessage, Geolocation, Page, Route, ViewportSize, expect
 
 from civic311.vendor_assets import LEAFLET, default_destination, vendor
 from civic311_backbone.contracts import RequestCreated, from_record
@@ -64,8 +64,17 @@ class Visit:
 
 
 @asynccontextmanager
-async def visit(browser: Browser, gateway: Open311Gateway, viewport: ViewportSize) -> AsyncIterator[Visit]:
-    context = await browser.new_context(viewport=viewport, locale="en-US", base_url=gateway.url)
+async def visit(
+    browser: Browser, gateway: Open311Gateway, viewport: ViewportSize, where: Geolocation | None = None
+) -> AsyncIterator[Visit]:
+    """A browser tab on the gateway alone; `where` the browser's geolocation, allowed to the page."""
+    context = await browser.new_context(
+        viewport=viewport,
+        locale="en-US",
+        base_url=gateway.url,
+        geolocation=where,
+        permissions=["geolocation"] if where else [],
+    )
     origin = f"{gateway.url}/"
 
     async def only_the_gateway(route: Route) -> None:
@@ -276,6 +285,26 @@ async def test_a_resident_places_the_pin_by_keyboard_and_follows_the_report_alre
             re.compile(rf"District\s*{DISTRICTS.containing(house.lat, house.long)}")
         )
         await page.screenshot(path=tmp_path / "2-original-on-its-tracking-map.png", full_page=True)
+        nothing_outside(seen)
+
+
+async def test_use_my_location_moves_the_pin_and_gives_the_nearest_address(
+    browser: Browser, gateway: Open311Gateway
+) -> None:
+    house = POINTS["230 Beacon Pl"]
+    here = Geolocation(latitude=house.lat + 0.00002, longitude=house.long)  # two metres off the house
+    async with visit(browser, gateway, PHONE, where=here) as seen:
+        page = seen.page
+        await page.goto("/report/POTHOLE")
+        await expect(page.get_by_role("application", name=CITY_MAP)).to_be_visible()
+        await page.get_by_role("button", name="Use my location").click()
+
+        await expect(page.get_by_label("Street address or nearest corner")).to_have_value("230 Beacon Pl")
+        await expect(page.locator("[aria-live]", has_text="Pin placed at")).to_contain_text(
+            f"230 Beacon Pl, {DISTRICTS.containing(house.lat, house.long)} district"
+        )
+        await expect(page.get_by_alt_text("The problem's place")).to_be_visible()
+        assert await coordinates(page) == (round(here["latitude"], 6), round(here["longitude"], 6))
         nothing_outside(seen)
 
 
