@@ -2,20 +2,23 @@
 index's memory, and the start-up rebuild (read the store + fold) of a store holding a million requests.
 
 The rebuild runs in a schema of its own, filled with reporting's generated year of requests (created,
-assigned, updated, closed), and dropped afterwards.
+assigned, updated, closed), and dropped afterwards. `python -m bench.dedup.speed` runs these alone.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 
 from bench.dedup.end_to_end import end_to_end
 from bench.dedup_bench import speed
-from bench.report import Figure
+from bench.report import Figure, table
 from bench.reporting_bench import EVENTS_PER_REQUEST, fill_requests
-from bench.services import Isolated
+from bench.services import Isolated, bench_settings, isolated
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
+from civic311_backbone.testing.servers import nats_url, postgres_url
 from civic311_dedup.adapters.replay import rebuild
 from civic311_dedup.domain.index import RequestIndex
 
@@ -55,3 +58,22 @@ async def _rebuild(settings: BackboneSettings, requests: int) -> dict[str, float
     finally:
         await pool.execute(f'DROP SCHEMA "{own.database_schema}" CASCADE')
         await pool.close()
+
+
+async def _standalone(database_url: str, nats_server: str) -> int:
+    settings = bench_settings(database_url, nats_server)
+    async with isolated(settings, pool_name="civic311-bench-dedup") as bench:
+        figures, parameters = await dedup_figures(settings, bench)
+    print(table(figures))
+    print(f"{parameters}; load average {os.getloadavg()}", file=sys.stderr)
+    return 0
+
+
+def main() -> int:
+    """python -m bench.dedup.speed: dedup's speed figures alone (end to end, the index, the rebuild)."""
+    with postgres_url() as database_url, nats_url() as nats_server:
+        return asyncio.run(_standalone(database_url, nats_server))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
