@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from civic311_backbone.contracts import Assigned, Closed, Envelope, StatusUpdated
 from civic311_intake.domain.request import Change, RequestState, fold
+from civic311_intake.domain.request_photos import shown
 
 
 class TimelineEntry(BaseModel):
@@ -36,6 +37,9 @@ class PublicRequest(BaseModel):
     lat: float | None
     long: float | None
     media_url: str | None = None
+    """The first photo the public may see (Open311 has one); none when staff hid them all."""
+    photos: tuple[str, ...] = ()
+    """Every photo the public may see: the resident's and those staff attached, never a hidden one."""
     channel: str
     status: Literal["open", "closed"]
     stage: str
@@ -62,7 +66,7 @@ def public_view_of(state: RequestState) -> PublicRequest:
         if entry is not None and not _tells_nothing_new(entry, timeline[-1]):
             timeline.append(entry)
     # Changes that are not on the public timeline (internal alarms, transfers asked) do not make it "updated".
-    last = timeline[-1]
+    last, photos = timeline[-1], shown(state.photos)
     return PublicRequest(
         tracking_number=created.tracking_number,
         service_code=created.service_code,
@@ -71,7 +75,8 @@ def public_view_of(state: RequestState) -> PublicRequest:
         address_id=created.location.address_id,
         lat=created.location.lat,
         long=created.location.long,
-        media_url=created.media_url,
+        media_url=photos[0] if photos else None,
+        photos=photos,
         channel=created.channel,
         status=state.status,
         stage=last.status,

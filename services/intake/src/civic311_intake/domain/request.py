@@ -19,12 +19,14 @@ from civic311_backbone.contracts import (
     DuplicateReviewed,
     Envelope,
     FollowerAdded,
+    PhotoChanged,
     RequestCreated,
     SlaWarning,
     StatusUpdated,
     TransferRefused,
     TransferRequested,
 )
+from civic311_intake.domain.request_photos import RequestPhoto, photos_after
 
 Change = (
     Assigned
@@ -36,6 +38,7 @@ Change = (
     | DuplicateFlagged
     | DuplicateReviewed
     | FollowerAdded
+    | PhotoChanged
 )
 """What may happen to a request after it was created."""
 
@@ -86,6 +89,8 @@ class RequestState:
     """A duplicate flag awaiting staff (internal: never on a public view)."""
     followers: int = 0
     """Residents who follow the request (the reporters of its duplicates, say)."""
+    photos: tuple[RequestPhoto, ...] = ()
+    """The resident's photo and those staff attached, in order, each shown or hidden."""
     updated_at: datetime
     """The last change of the request's state (an SLA alarm changes nothing)."""
     history: tuple[Happening, ...] = ()
@@ -103,9 +108,14 @@ def fold(events: Iterable[Envelope[Any]]) -> RequestState | None:
         if state is None:
             if not isinstance(event.payload, RequestCreated):
                 return None
-            at = event.occurred_at
+            at, url = event.occurred_at, event.payload.media_url
             state = RequestState(
-                created=event.payload, requested_at=at, requested_by=who, version=1, updated_at=at
+                created=event.payload,
+                requested_at=at,
+                requested_by=who,
+                version=1,
+                updated_at=at,
+                photos=(RequestPhoto(media_url=url, added_at=at, added_by=who),) if url else (),
             )
             continue
         state = replace(state, version=state.version + 1)
@@ -165,3 +175,7 @@ def apply(state: RequestState, happening: Happening) -> RequestState:
             return replace(state, review=None, history=recorded)
         case FollowerAdded():
             return replace(state, followers=state.followers + 1, history=recorded)
+        # A photo attached or hidden changes no stage, and is not news to the resident (`updated_at`).
+        case PhotoChanged() as photo:
+            photos = photos_after(state.photos, photo, at=at, actor=happening.actor)
+            return replace(state, photos=photos, history=recorded)

@@ -7,6 +7,7 @@ and the internal SLA alarms. It is only ever served behind the staff desk's sign
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -23,6 +24,7 @@ from civic311_backbone.contracts import (
     Envelope,
     FollowerAdded,
     Location,
+    PhotoChanged,
     SlaWarning,
     StatusUpdated,
     TransferRefused,
@@ -46,6 +48,8 @@ class StaffTimelineEntry(BaseModel):
         "duplicate_flagged",
         "duplicate_reviewed",
         "follower_added",
+        "photo_attached",
+        "photo_hidden",
     ]
     status: str
     actor: str
@@ -66,6 +70,8 @@ class StaffTimelineEntry(BaseModel):
     distance_m: float | None = None
     reasons: tuple[str, ...] = ()
     """What dedup's score is made of."""
+    media_url: str | None = None
+    """The photo attached or hidden."""
 
 
 class DuplicateReview(BaseModel):
@@ -85,6 +91,20 @@ class CostTotals(BaseModel):
 
     labour_hours: Decimal = Decimal(0)
     materials: dict[str, Decimal] = Field(default_factory=dict, description="Materials, by currency.")
+
+
+class StaffPhoto(BaseModel):
+    """One of the request's photos, shown to the public or hidden (who hid it, when and why)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    media_url: str
+    added_at: datetime
+    added_by: str
+    hidden: bool
+    hidden_at: datetime | None = None
+    hidden_by: str | None = None
+    hidden_reason: str | None = None
 
 
 class StaffRequest(BaseModel):
@@ -119,6 +139,7 @@ class StaffRequest(BaseModel):
     review: DuplicateReview | None = None
     """A duplicate flag awaiting staff's decision."""
     followers: int = 0
+    photos: list[StaffPhoto] = Field(default_factory=list)
     timeline: list[StaffTimelineEntry]
 
 
@@ -165,6 +186,7 @@ def staff_view_of(state: RequestState) -> StaffRequest:
         pending_transfer=state.pending_transfer,
         review=_review(state.review),
         followers=state.followers,
+        photos=[StaffPhoto(hidden=p.hidden, **asdict(p)) for p in state.photos],
         timeline=timeline,
     )
 
@@ -269,4 +291,13 @@ def _entry(happening: Happening) -> StaffTimelineEntry:
                 status="follower added",
                 actor=who,
                 original=followed.via_tracking_number,
+            )
+        case PhotoChanged() as photo:
+            return StaffTimelineEntry(
+                at=at,
+                kind=f"photo_{photo.change}",
+                status=f"photo {photo.change}",
+                actor=who,
+                reason=photo.reason,
+                media_url=photo.media_url,
             )
