@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from civic311_intake.adapters.hidden_photos import is_hidden
 from civic311_intake.adapters.photo_store import is_key
 from civic311_intake.application.photos import PhotoKeeping
 from civic311_intake.domain.photos import CONTENT_TYPE, PhotoRules
@@ -22,11 +23,20 @@ def photo_keeping(request: Request) -> PhotoKeeping | None:
     return PhotoKeeping(store, PhotoRules(max_bytes=request.app.state.settings.max_photo_bytes))
 
 
-@router.get("/photos/{key}")
-async def photo(key: str, request: Request) -> Response:
+async def photo_response(request: Request, key: str, *, public: bool) -> Response:
+    """The photo `key` as stored; 404 for no such photo, or (`public`) one hidden from the public."""
     keeping = photo_keeping(request)
-    data = await keeping.store.get(key) if keeping is not None and is_key(key) else None
+    found = keeping is not None and is_key(key)
+    if found and public and await is_hidden(request.app.state.pool, key):
+        found = False
+    data = await keeping.store.get(key) if found and keeping is not None else None
     if data is None:
         raise HTTPException(status_code=404, detail="no such photo")
-    headers = {"Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"}
+    cache = "public, max-age=300" if public else "private, no-store"
+    headers = {"Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
     return Response(data, media_type=CONTENT_TYPE, headers=headers)
+
+
+@router.get("/photos/{key}")
+async def photo(key: str, request: Request) -> Response:
+    return await photo_response(request, key, public=True)
