@@ -15,7 +15,15 @@ from civic311_backbone.store import EventStore
 from civic311_city.catalogue import Catalogue
 from civic311_intake.adapters.answers import AnswerBook
 from civic311_intake.application.desk import Desk
-from civic311_intake.entrypoints.desk import answer_pages, answers, api, information_calls, pages, sessions
+from civic311_intake.entrypoints.desk import (
+    answer_pages,
+    answers,
+    api,
+    information_calls,
+    pages,
+    photos,
+    sessions,
+)
 from civic311_intake.entrypoints.desk.auth import SignInRequired, sign_in_url
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -33,6 +41,7 @@ def install(app: FastAPI, store: EventStore, catalogue: Catalogue) -> None:
     app.include_router(answers.public_router)
     app.include_router(information_calls.router)  # calls answered without a request
     app.include_router(answer_pages.router)
+    app.include_router(photos.router)  # a request's photos: attach, hide, see
 
     async def to_sign_in(request: Request, error: Exception) -> RedirectResponse:
         assert isinstance(error, SignInRequired)
