@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal, Self
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from civic311_backbone.settings import ServiceSettings
 from civic311_city import CitySettings
@@ -58,6 +59,34 @@ class IntakeSettings(ServiceSettings, CitySettings):
         description="Folder where residents' photos are kept (`civic311 run`: photos/ in its data "
         "directory); unset: the report form takes no photos.",
     )
+    photo_store: Literal["folder", "s3"] = Field(
+        default="folder",
+        description="Where photos are kept: folder (PHOTO_STORE_PATH) or s3 (an S3-compatible bucket: "
+        "S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, and S3_ENDPOINT_URL for a store other than AWS).",
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+        description="URL of the S3-compatible server (MinIO, Ceph, …), e.g. https://s3.city.example.org; "
+        "unset: AWS S3 in S3_REGION.",
+    )
+    s3_bucket: str | None = Field(
+        default=None,
+        min_length=3,
+        max_length=63,
+        description="The bucket photos are kept in (PHOTO_STORE=s3).",
+    )
+    s3_key_prefix: str = Field(
+        default="",
+        max_length=200,
+        pattern=r"^([A-Za-z0-9!_.*'()-]+/)*$",
+        description="Prepended to every photo's key, e.g. photos/ to share a bucket; empty: none.",
+    )
+    s3_region: str = Field(default="us-east-1", max_length=50, description="The bucket's region.")
+    s3_access_key_id: str | None = Field(default=None, max_length=200, description="The S3 access key's id.")
+    s3_secret_access_key: SecretStr | None = Field(
+        default=None, description="The S3 access key's secret; never logged, no default."
+    )
     max_photo_bytes: int = Field(
         default=20 * 1024 * 1024,
         ge=1024,
@@ -77,6 +106,18 @@ class IntakeSettings(ServiceSettings, CitySettings):
         max_length=300,
         description="The tiles' attribution shown on the map (plain text), e.g. © OpenStreetMap contributors.",
     )
+
+    @model_validator(mode="after")
+    def _s3_complete(self) -> Self:
+        if self.photo_store == "s3":
+            missing = [
+                name.upper()
+                for name in ("s3_bucket", "s3_access_key_id", "s3_secret_access_key")
+                if getattr(self, name) is None
+            ]
+            if missing:
+                raise ValueError(f"PHOTO_STORE=s3 needs {', '.join(missing)}")
+        return self
 
     @field_validator("map_tiles_url")
     @classmethod
