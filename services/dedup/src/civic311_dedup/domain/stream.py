@@ -14,13 +14,12 @@ class RequestHistory:
     created: RequestCreated | None
     closed: bool
     duplicate_of: str | None
-    flagged: bool
 
 
 def history(events: Iterable[tuple[str, dict[str, Any]]]) -> RequestHistory:
     """Fold (event type, payload) pairs of one stream, in order."""
     created: RequestCreated | None = None
-    closed, duplicate_of, was_flagged = False, None, False
+    closed, duplicate_of = False, None
     for event_type, payload in events:
         match event_type:
             case "RequestCreated":
@@ -32,6 +31,4 @@ def history(events: Iterable[tuple[str, dict[str, Any]]]) -> RequestHistory:
                 )
             case "StatusUpdated" if payload.get("status") == "reopened":
                 closed, duplicate_of = False, None
-            case "DuplicateFlagged":
-                was_flagged = True
-    return RequestHistory(created, closed, duplicate_of, was_flagged)
+    return RequestHistory(created, closed, duplicate_of)
