@@ -85,6 +85,28 @@ async def test_event_id_reused_in_another_append_is_refused(store: EventStore) -
         await store.append(new_stream_id(), [created, status_updated()], expected_version=0)
 
 
+async def test_appends_to_several_streams_and_a_row_of_the_callers_are_stored_together_or_not_at_all(
+    store: EventStore, pool: asyncpg.Pool
+) -> None:
+    await pool.execute("CREATE TABLE decided (stream_id text PRIMARY KEY)")
+    first, second = new_stream_id(), new_stream_id()
+    await store.append(second, [request_created()], expected_version=0)
+    answers = [(first, [request_created()]), (second, [status_updated(), status_updated()])]
+    row = ("INSERT INTO decided VALUES ($1) RETURNING 1", [first])
+
+    await store.append_together(answers, also=row)
+    await store.append_together(answers)  # the same events again: nothing new
+
+    assert [len(await store.read_stream(s)) for s in (first, second)] == [1, 3]
+    # A caller's row that fails takes the appends with it; so does an event id reused for other content.
+    with pytest.raises(asyncpg.UniqueViolationError):
+        await store.append_together([(second, [status_updated()])], also=row)
+    with pytest.raises(EventIdReused):
+        await store.append_together([(second, [status_updated()]), (new_stream_id(), answers[0][1])])
+    assert len(await store.read_stream(second)) == 3
+    assert await pool.fetchval("SELECT count(*) FROM decided") == 1
+
+
 async def test_batch_append_numbers_stream_and_orders_positions(store: EventStore) -> None:
     stream = new_stream_id()
     result = await store.append(

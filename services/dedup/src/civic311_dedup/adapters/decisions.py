@@ -16,7 +16,7 @@ from uuid import UUID
 
 import asyncpg
 
-from civic311_backbone.store import EventIdReused, EventStore, NewEvent
+from civic311_backbone.store import EventStore, NewEvent
 from civic311_dedup.domain.decision import Decision
 
 _PRIOR = """
@@ -27,16 +27,10 @@ SELECT EXISTS (SELECT 1 FROM dedup_decisions WHERE stream_id = $1),
                          OR (event_type = 'StatusUpdated' AND payload->>'status' = 'reopened'))
                   ORDER BY stream_version DESC LIMIT 1), false)
 """
-_RECORD = """recorded AS (
-    INSERT INTO dedup_decisions
+_RECORD = """INSERT INTO dedup_decisions
         (stream_id, tracking_number, outcome, original, score, distance_m, compared, why, cause)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-    ON CONFLICT (stream_id) DO NOTHING RETURNING 1)"""
-_RECORD_ARGS = 9
-_APPEND_ARGS = 9
-APPEND_ATTEMPTS = 3
-"""Tries of one write: an append with no expected version loses only to another writer of the same
-stream at the same moment (routing's Assigned on the original, say), and wins at its next try."""
+    ON CONFLICT (stream_id) DO NOTHING RETURNING 1"""
 
 Append = tuple[str, Sequence[NewEvent]]
 """Events to append at the end of one stream, wherever it stands (no expected version)."""
@@ -78,40 +72,6 @@ async def prior(conn: asyncpg.Connection, stream_id: str) -> Prior:
     return Prior(decided=row[0], closed=row[1])
 
 
-def _statement(appends: int, *, recorded: bool) -> str:
-    """The appends (the store's `append_events`, one call per stream) and the row, as one statement.
-    Each part is read to its end by the final SELECT: a WITH query that is not an INSERT runs only as
-    far as something reads it."""
-    parts, counts, first = [], [], 1
-    if recorded:
-        parts.append(_RECORD)
-        counts.append("(SELECT count(*) FROM recorded)")
-        first += _RECORD_ARGS
-    for i in range(appends):
-        n = [f"${first + k}" for k in range(_APPEND_ARGS)]
-        parts.append(
-            f"a{i} AS (SELECT 1 FROM append_events({n[0]}, NULL::integer, {', '.join(n[1:7])},"
-            f" {n[7]}::jsonb[], {n[8]}::jsonb[]))"
-        )
-        counts.append(f"(SELECT count(*) FROM a{i})")
-        first += _APPEND_ARGS
-    return f"WITH {', '.join(parts)} SELECT {' + '.join(counts)}"
-
-
-def _append_args(stream_id: str, events: Sequence[NewEvent]) -> tuple[object, ...]:
-    return (
-        stream_id,
-        [e.event_id for e in events],
-        [e.event_type for e in events],
-        [e.schema_version for e in events],
-        [e.occurred_at for e in events],
-        [e.correlation_id for e in events],
-        [e.causation_id for e in events],
-        [e.actor for e in events],
-        [e.payload for e in events],
-    )
-
-
 async def write_decision(
     conn: asyncpg.Connection,
     store: EventStore,
@@ -122,24 +82,8 @@ async def write_decision(
     """Append each stream's events and record `row`, in one statement (its own transaction). The
     events' ids derive from their cause and the row is written once per report, so writing the same
     decision again stores nothing new."""
-    appends = [(stream, events) for stream, events in appends if events]
-    if not appends and row is None:
-        return
-    args: list[object] = list(row.args()) if row is not None else []
-    for stream, events in appends:
-        args.extend(_append_args(stream, events))
-    query = _statement(len(appends), recorded=row is not None)
-    for attempt in range(1, APPEND_ATTEMPTS + 1):
-        try:
-            await conn.fetchval(query, *args)
-            break
-        except asyncpg.UniqueViolationError as error:
-            if "not as this append" in str(error):
-                raise EventIdReused(str(error)) from error
-            if error.constraint_name != "events_stream_version_unique" or attempt == APPEND_ATTEMPTS:
-                raise
-    if appends:
-        store.wake_followers()
+    also = (_RECORD, row.args()) if row is not None else None
+    await store.append_together(appends, conn=conn, also=also)
 
 
 async def load_decision(conn: asyncpg.Connection | asyncpg.Pool, stream_id: str) -> asyncpg.Record | None:

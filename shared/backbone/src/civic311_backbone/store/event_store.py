@@ -91,6 +91,28 @@ _READ_BETWEEN = (
 )
 
 
+_TRIES = 3
+"""Tries of an append that loses a race with another writer of the same stream."""
+
+
+def _append_arguments(
+    stream_id: str, events: Sequence[NewEvent], expected_version: int | None = None
+) -> tuple[object, ...]:
+    """The arguments of the store's `append_events` function, in its order."""
+    return (
+        stream_id,
+        expected_version,
+        [e.event_id for e in events],
+        [e.event_type for e in events],
+        [e.schema_version for e in events],
+        [e.occurred_at for e in events],
+        [e.correlation_id for e in events],
+        [e.causation_id for e in events],
+        [e.actor for e in events],
+        [e.payload for e in events],
+    )
+
+
 def _record(row: asyncpg.Record) -> RecordedEvent:
     return RecordedEvent(*row[:10], orjson.loads(row[10]), orjson.loads(row[11]))  # type: ignore[call-arg]
 
@@ -125,19 +147,8 @@ class EventStore:
         """
         if not events:
             raise ValueError("nothing to append")
-        args = (
-            stream_id,
-            expected_version,
-            [e.event_id for e in events],
-            [e.event_type for e in events],
-            [e.schema_version for e in events],
-            [e.occurred_at for e in events],
-            [e.correlation_id for e in events],
-            [e.causation_id for e in events],
-            [e.actor for e in events],
-            [e.payload for e in events],
-        )
-        for attempt in range(3):
+        args = _append_arguments(stream_id, events, expected_version)
+        for attempt in range(_TRIES):
             try:
                 rows = await (conn or self._pool).fetch(_APPEND, *args)
                 break
@@ -161,7 +172,7 @@ class EventStore:
                         raise EventIdReused(f"some of these event ids are already stored: {error}") from error
                 if expected_version is not None:
                     raise WrongExpectedVersion(stream_id, expected_version, None) from error
-                if conn is not None or attempt == 2:
+                if conn is not None or attempt == _TRIES - 1:
                     raise
         if conn is None:
             self.wake_followers()
@@ -172,6 +183,51 @@ class EventStore:
             global_position=rows[-1]["global_position"],
             positions=tuple(r["global_position"] for r in rows),
         )
+
+    async def append_together(
+        self,
+        appends: Sequence[tuple[str, Sequence[NewEvent]]],
+        *,
+        conn: asyncpg.Connection | asyncpg.Pool | None = None,
+        also: tuple[str, Sequence[object]] | None = None,
+    ) -> None:
+        """Append events to several streams, each at its end (no expected version), and run `also`, one
+        INSERT of the caller's (its SQL with $1.. for its arguments), all in ONE statement: stored together
+        or not at all, with no transaction held open across round trips (an open write transaction holds
+        back the relay for everyone). Appending the same events again stores nothing; an id already used
+        for other content raises EventIdReused. Lost races with other writers of these streams are
+        tried again."""
+        appends = [(stream, events) for stream, events in appends if events]
+        if not appends and also is None:
+            return
+        parts: list[str] = []
+        args: list[object] = []
+        if also is not None:
+            sql, also_args = also
+            parts.append(f"also AS ({sql})")
+            args.extend(also_args)
+        for i, (stream_id, events) in enumerate(appends):
+            n = [f"${len(args) + k}" for k in range(1, 11)]
+            parts.append(
+                f"a{i} AS (SELECT 1 FROM append_events({n[0]}, {n[1]}::integer, {', '.join(n[2:8])},"
+                f" {n[8]}::jsonb[], {n[9]}::jsonb[]))"
+            )
+            args.extend(_append_arguments(stream_id, events))
+        # A WITH part that is not an INSERT runs only as far as something reads it: read each to its end.
+        names = (["also"] if also is not None else []) + [f"a{i}" for i in range(len(appends))]
+        reads = " + ".join(f"(SELECT count(*) FROM {name})" for name in names)
+        query = f"WITH {', '.join(parts)} SELECT {reads}"
+        for attempt in range(1, _TRIES + 1):
+            try:
+                await (conn or self._pool).fetchval(query, *args)
+                break
+            except asyncpg.UniqueViolationError as error:
+                if "not as this append" in str(error):
+                    raise EventIdReused(str(error)) from error
+                if error.constraint_name != "events_stream_version_unique" or attempt == _TRIES:
+                    raise
+        if appends:
+            self.wake_followers()
 
     async def read_stream(
         self, stream_id: str, *, from_version: int = 1, conn: asyncpg.Connection | None = None
