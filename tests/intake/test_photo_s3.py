@@ -7,7 +7,6 @@ started here on a local port and spoken to over HTTP by the same aiobotocore cli
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,17 +15,15 @@ from uuid import uuid4
 
 import pytest
 from aiobotocore.session import get_session  # type: ignore[import-untyped]
+from moto.server import ThreadedMotoServer
 from pydantic import SecretStr, ValidationError
 
+from civic311_backbone.embedded.ports import free_port
 from civic311_intake.adapters.photo_store import FolderPhotoStore, PhotoStore, new_keys
 from civic311_intake.adapters.s3_photo_store import S3PhotoStore
 from civic311_intake.settings import IntakeSettings
 from tests.intake.open311_support import Open311Gateway, event_count, open311_gateway, pothole
 from tests.intake.test_photos import SERIAL, phone_jpeg
-
-moto_server = pytest.importorskip(
-    "moto.server", reason="moto[server] (the stand-in S3 server) is not installed"
-)
 
 KEY_ID, SECRET = "test-key-id", "test-secret-never-shown"
 
@@ -34,10 +31,8 @@ KEY_ID, SECRET = "test-key-id", "test-secret-never-shown"
 @pytest.fixture(scope="module")
 def stand_in_s3() -> Iterator[str]:
     """moto's S3 in server mode on a free local port: its endpoint URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:
         yield f"http://127.0.0.1:{port}"
