@@ -39,10 +39,15 @@ def _sync_flags(text: str, where: str) -> list[str]:
     return shlex.split(commands[0])
 
 
+_HOW_NOT_WHAT = {"--compile-bytecode"}
+"""`uv sync` flags that change how packages are installed, not which (`uv export` has no such flag)."""
+
+
 def _installed(flags: list[str]) -> set[str]:
     """The third-party packages `uv sync <flags>` installs, by name."""
+    which = [flag for flag in flags if flag not in _HOW_NOT_WHAT]
     result = subprocess.run(
-        [_uv(), "export", *flags, "--no-hashes", "--no-header", "--no-annotate", "--offline"],
+        [_uv(), "export", *which, "--no-hashes", "--no-header", "--no-annotate", "--offline"],
         cwd=ROOT,
         capture_output=True,
         text=True,
