@@ -221,13 +221,14 @@ async def test_requests_are_handled_side_by_side_and_each_ones_events_in_order(
         seen.append((envelope.stream_id, envelope.stream_version))
         in_flight[0] -= 1
 
-    spec = ConsumerSpec(name="lanes", handler=slow, lanes=4)
-    await consumers.start(EventConsumer(spec=spec, pool=pool, store=store, settings=settings))
     streams = [new_stream_id() for _ in range(6)]
     for version in range(1, 5):  # interleaved: every stream's 1st event, then every 2nd, ...
         for stream in streams:
             await store.append(stream, [status_updated()], expected_version=version - 1)
             await _publish(nats_client, settings, (await store.read_stream(stream))[-1])
+    # Started on the whole backlog, however slowly the machine published it: lanes have work at once.
+    spec = ConsumerSpec(name="lanes", handler=slow, lanes=4)
+    await consumers.start(EventConsumer(spec=spec, pool=pool, store=store, settings=settings))
 
     await eventually(lambda: _count(seen), until=lambda n: n == 24)
     for stream in streams:

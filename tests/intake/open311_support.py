@@ -104,7 +104,7 @@ async def open311_gateway(
     *,
     relay: bool = True,
     env: Mapping[str, str] | None = None,
-    ready_timeout: float = 30.0,
+    ready_timeout: float = 60.0,
 ) -> AsyncIterator[Open311Gateway]:
     """The gateway as its own process, in a schema and stream of its own, with an api key issued to "test";
     with the relay (which fills the request index) unless told not. `ready_timeout` bounds each

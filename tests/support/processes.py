@@ -40,7 +40,8 @@ class ServiceProcess:
         )
         return self
 
-    async def wait_ready(self, timeout: float = 30.0) -> None:
+    async def wait_ready(self, timeout: float = 60.0) -> None:
+        """Wait for /health/ready; a start beside the other test worker can take over 30 s."""
         async def ready() -> bool:
             assert self.process is not None
             if self.process.poll() is not None:
