@@ -12,6 +12,7 @@ import pytest
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.testing.plugin import settings_env
 from civic311_city.loading import load_catalogue
+from tests.intake.open311_support import open311_gateway
 from tests.support.processes import ServiceProcess
 
 CONFIDENTIAL = "ETHICS_CONCERN"
@@ -22,16 +23,14 @@ POTHOLE_SIZES = [
 ]
 
 
-@pytest.fixture
-async def open311(settings: BackboneSettings, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    """A client of the running gateway's Open311 base URL."""
-    gateway = ServiceProcess("civic311_intake", settings_env(settings), tmp_path).start()
-    try:
-        await gateway.wait_ready()
-        async with httpx.AsyncClient(base_url=f"{gateway.url}/open311/v2") as client:
-            yield client
-    finally:
-        gateway.stop()
+@pytest.fixture(scope="module")
+async def open311(
+    database_server_url: str, nats_server_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the running gateway's Open311 base URL: one gateway for the module (they only read)."""
+    log_dir = tmp_path_factory.mktemp("open311-services")
+    async with open311_gateway(database_server_url, nats_server_url, log_dir, relay=False) as gateway:
+        yield gateway.client
 
 
 def xml_of(response: httpx.Response) -> ElementTree.Element:
