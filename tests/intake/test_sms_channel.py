@@ -25,6 +25,7 @@ from civic311_backbone.testing.plugin import settings_env
 from civic311_city.loading import load_catalogue
 from civic311_intake.application.text_intake import InboundMessage, TextIntake, receive
 from civic311_intake.wiring import SERVICE as INTAKE
+from tests.intake.open311_support import open311_gateway
 from tests.intake.text_channel_support import (
     TRACKING_NUMBER,
     SmsProvider,
@@ -37,34 +38,38 @@ from tests.support.processes import ServiceProcess
 
 @dataclass
 class Gateway:
-    process: ServiceProcess
+    url: str
     client: httpx.AsyncClient
+    store: EventStore
 
     def resident(self, token: str, phone: str | None = None) -> SmsProvider:
         phone = phone or f"+1617555{uuid4().int % 10_000:04d}"
-        return SmsProvider(self.client, f"{self.process.url}/channels/sms", token, phone)
+        return SmsProvider(self.client, f"{self.url}/channels/sms", token, phone)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def token() -> str:
     return uuid4().hex
 
 
-@pytest.fixture
-async def gateway(settings: BackboneSettings, tmp_path: Path, token: str) -> AsyncIterator[Gateway]:
-    env = {**settings_env(settings), "SMS_WEBHOOK_TOKEN": token}
-    process = ServiceProcess("civic311_intake", env, tmp_path).start()
-    try:
-        await process.wait_ready()
-        async with httpx.AsyncClient(base_url=process.url) as client:
-            yield Gateway(process, client)
-    finally:
-        process.stop()
+@pytest.fixture(scope="module")
+async def gateway(
+    database_server_url: str, nats_server_url: str, tmp_path_factory: pytest.TempPathFactory, token: str
+) -> AsyncIterator[Gateway]:
+    """One gateway for the module: its tests tell their requests apart by their residents' numbers."""
+    log_dir = tmp_path_factory.mktemp("sms-channel")
+    env = {"SMS_WEBHOOK_TOKEN": token}
+    async with (
+        open311_gateway(database_server_url, nats_server_url, log_dir, relay=False, env=env) as running,
+        httpx.AsyncClient(base_url=running.url) as client,
+    ):
+        yield Gateway(running.url, client, running.store)
 
 
 async def test_a_text_naming_the_problem_and_the_place_is_filed_and_answered_with_its_number(
-    gateway: Gateway, token: str, store: EventStore
+    gateway: Gateway, token: str
 ) -> None:
+    store = gateway.store
     resident = gateway.resident(token)
 
     answer = reply_of(await resident.text("Graffiti all over the wall at 12 Main St"))
@@ -83,9 +88,8 @@ async def test_a_text_naming_the_problem_and_the_place_is_filed_and_answered_wit
     assert resident.phone not in tracked.text
 
 
-async def test_the_types_required_question_is_asked_before_filing(
-    gateway: Gateway, token: str, store: EventStore
-) -> None:
+async def test_the_types_required_question_is_asked_before_filing(gateway: Gateway, token: str) -> None:
+    store = gateway.store
     resident = gateway.resident(token)
 
     question = reply_of(await resident.text("pothole outside 12 Main St"))
@@ -102,13 +106,14 @@ async def test_the_types_required_question_is_asked_before_filing(
 
 
 async def test_a_text_without_the_place_in_spanish_gets_questions_in_spanish_and_is_filed(
-    gateway: Gateway, token: str, store: EventStore
+    gateway: Gateway, token: str
 ) -> None:
+    store = gateway.store
     resident = gateway.resident(token)
 
     where = reply_of(await resident.text("Hay un bache enorme"))
     assert "¿Dónde está?" in where
-    assert await requests_filed(store) == []
+    assert await requests_filed(store, phones=[resident.phone]) == []
     size = reply_of(await resident.text("frente al 45 de la calle Mayor"))
     assert "Responda con un número" in size
     answer = reply_of(await resident.text("2"))
@@ -124,9 +129,8 @@ async def test_a_text_without_the_place_in_spanish_gets_questions_in_spanish_and
     assert request["description"] == "Hay un bache enorme\nfrente al 45 de la calle Mayor"
 
 
-async def test_a_text_without_a_known_problem_gets_asked_what_it_is(
-    gateway: Gateway, token: str, store: EventStore
-) -> None:
+async def test_a_text_without_a_known_problem_gets_asked_what_it_is(gateway: Gateway, token: str) -> None:
+    store = gateway.store
     resident = gateway.resident(token)
     someone_else = gateway.resident(token)
 
@@ -139,12 +143,13 @@ async def test_a_text_without_a_known_problem_gets_asked_what_it_is(
     [number] = TRACKING_NUMBER.findall(answer)
     request = await filed(store, number)
     assert (request["service_code"], request["location"]["address_string"]) == ("GRAFFITI", "12 Main St")
-    assert len(await requests_filed(store)) == 1
+    assert len(await requests_filed(store, phones=[resident.phone, someone_else.phone])) == 1
 
 
 async def test_a_bad_or_missing_signature_is_refused_and_nothing_is_filed(
-    gateway: Gateway, token: str, store: EventStore
+    gateway: Gateway, token: str
 ) -> None:
+    store = gateway.store
     resident = gateway.resident(token)
 
     forged = await resident.text("pothole outside 12 Main St", token="not-the-token")
@@ -156,29 +161,27 @@ async def test_a_bad_or_missing_signature_is_refused_and_nothing_is_filed(
     assert forged.status_code == 403
     assert unsigned.status_code == 403
     assert "X-Twilio-Signature" in forged.text
-    assert await requests_filed(store) == []
+    assert await requests_filed(store, phones=[resident.phone]) == []
 
 
-async def test_a_provider_retry_of_the_same_message_files_once(
-    gateway: Gateway, token: str, store: EventStore
-) -> None:
+async def test_a_provider_retry_of_the_same_message_files_once(gateway: Gateway, token: str) -> None:
+    store = gateway.store
     resident = gateway.resident(token)
     sid = f"SM{uuid4().hex}"
 
     first = reply_of(await resident.text("graffiti on Park St", sid=sid))
     again = reply_of(await resident.text("graffiti on Park St", sid=sid))
     concurrent_sid = f"SM{uuid4().hex}"
+    neighbour = gateway.resident(token)
     both = await asyncio.gather(
-        *(
-            gateway.resident(token, "+16175550199").text("dead animal at 3 Elm St", sid=concurrent_sid)
-            for _ in range(2)
-        )
+        *(neighbour.text("dead animal at 3 Elm St", sid=concurrent_sid) for _ in range(2))
     )
 
     assert again == first
     assert reply_of(both[0]) == reply_of(both[1])
     numbers = {TRACKING_NUMBER.findall(first)[0], TRACKING_NUMBER.findall(reply_of(both[0]))[0]}
-    assert {e.payload["tracking_number"] for e in await requests_filed(store)} == numbers
+    filed_by_them = await requests_filed(store, phones=[resident.phone, neighbour.phone])
+    assert {e.payload["tracking_number"] for e in filed_by_them} == numbers
 
 
 @pytest.mark.parametrize(
@@ -186,17 +189,18 @@ async def test_a_provider_retry_of_the_same_message_files_once(
     [("", "Your message was empty"), ("   ", "Your message was empty"), ("pothole " * 600, "too long")],
 )
 async def test_an_empty_or_overlong_text_is_answered_and_nothing_is_filed(
-    gateway: Gateway, token: str, store: EventStore, body: str, expected: str
+    gateway: Gateway, token: str, body: str, expected: str
 ) -> None:
-    answer = reply_of(await gateway.resident(token).text(body + " at 12 Main St" if body.strip() else body))
+    store = gateway.store
+    resident = gateway.resident(token)
+    answer = reply_of(await resident.text(body + " at 12 Main St" if body.strip() else body))
 
     assert expected in answer
-    assert await requests_filed(store) == []
+    assert await requests_filed(store, phones=[resident.phone]) == []
 
 
-async def test_help_explains_and_stop_ends_the_conversation(
-    gateway: Gateway, token: str, store: EventStore
-) -> None:
+async def test_help_explains_and_stop_ends_the_conversation(gateway: Gateway, token: str) -> None:
+    store = gateway.store
     resident = gateway.resident(token)
 
     help_text = reply_of(await resident.text("HELP"))
@@ -207,7 +211,7 @@ async def test_help_explains_and_stop_ends_the_conversation(
     assert "tracking number" in help_text
     assert "we stopped" in stopped
     assert "What is the problem?" in after  # the graffiti was forgotten with the conversation
-    assert await requests_filed(store) == []
+    assert await requests_filed(store, phones=[resident.phone]) == []
 
 
 async def test_the_sms_channel_is_off_without_a_token(settings: BackboneSettings, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import hmac
 import html
 import re
 import smtplib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,10 +35,16 @@ from tests.intake.open311_support import Open311Gateway, open311_gateway
 TRACKING_NUMBER = re.compile(r"\b[2-9B-DF-HJ-NP-TV-X]{3}-[2-9B-DF-HJ-NP-TV-X]{5}\b")
 
 
-async def requests_filed(store: EventStore) -> list[RecordedEvent]:
-    """Every RequestCreated in this test's store (its own schema)."""
+async def requests_filed(store: EventStore, *, phones: Collection[str] | None = None) -> list[RecordedEvent]:
+    """Every RequestCreated in the store, or only those of residents with these phone numbers (a store
+    that a module's tests share)."""
     start, end = datetime(2000, 1, 1, tzinfo=UTC), datetime.now(UTC) + timedelta(days=1)
-    return [e async for e in store.read_between(start, end) if e.event_type == "RequestCreated"]
+    return [
+        e
+        async for e in store.read_between(start, end)
+        if e.event_type == "RequestCreated"
+        and (phones is None or (e.payload.get("contact") or {}).get("phone") in phones)
+    ]
 
 
 async def filed(store: EventStore, tracking_number: str) -> dict[str, Any]:
