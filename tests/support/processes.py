@@ -42,6 +42,7 @@ class ServiceProcess:
 
     async def wait_ready(self, timeout: float = 60.0) -> None:
         """Wait for /health/ready; a start beside the other test worker can take over 30 s."""
+
         async def ready() -> bool:
             assert self.process is not None
             if self.process.poll() is not None:

@@ -43,21 +43,22 @@ def stop_system(run: Spawned) -> None:
 
 
 async def processed_by(pool: asyncpg.Pool, event: NewEvent) -> set[str]:
-    """The consumers that have handled the event: by their processed-event records, and the two whose
+    """The consumers that have handled the event: by their processed-event records, and the three whose
     effects are idempotent by themselves (they keep none) by those effects: the gateway's request
-    index by the request's row, routing by the request's Assigned (its id derives from the event)."""
+    index by the request's row, routing by the request's Assigned (its id derives from the event),
+    dedup by its decision's row."""
     rows = await pool.fetch("SELECT consumer FROM processed_events WHERE event_id = $1", event.event_id)
-    indexed = await pool.fetchval(
-        "SELECT count(*) FROM request_index WHERE tracking_number = $1",
-        json.loads(event.payload)["tracking_number"],
-    )
+    number = json.loads(event.payload)["tracking_number"]
+    indexed = await pool.fetchval("SELECT count(*) FROM request_index WHERE tracking_number = $1", number)
     routed = await pool.fetchval(
         "SELECT count(*) FROM events WHERE event_type = 'Assigned' AND causation_id = $1", event.event_id
     )
+    decided = await pool.fetchval("SELECT count(*) FROM dedup_decisions WHERE tracking_number = $1", number)
     return (
         {r["consumer"] for r in rows}
         | ({"intake-index"} if indexed else set())
         | ({"routing"} if routed else set())
+        | ({"dedup"} if decided else set())
     )
 
 
