@@ -12,6 +12,7 @@ from uuid import uuid4
 
 import asyncpg
 import httpx
+from playwright.async_api import Browser, Page, expect
 
 from civic311_backbone.contracts import Actor, Assigned, Contact, Location, RequestCreated, new_event
 from civic311_backbone.contracts.tracking import new_tracking_number, stream_id_for
@@ -110,3 +111,23 @@ async def running_desk(
     finally:
         for process in processes:
             process.stop()
+
+
+async def sign_in(
+    browser: Browser, desk: RunningDesk, username: str, role: Role, department: str | None
+) -> Page:
+    await add_staff_account(
+        desk.pool,
+        username=username,
+        password=PASSWORD,
+        display_name=username.title(),
+        role=role,
+        department=department,
+    )
+    page = await browser.new_page(viewport={"width": 1280, "height": 900})
+    await page.goto(f"{str(desk.client.base_url).rstrip('/')}/staff")
+    await expect(page.get_by_role("heading", name="Staff sign-in")).to_be_visible()
+    await page.get_by_label("Username").fill(username)
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    return page

@@ -1,5 +1,6 @@
 """In headless Chromium: a resident starting a pothole report is offered the open one already reported
-there, follows it instead of filing again, and the follow is on that request's record."""
+there, follows it instead of filing again, and the follow is on that request's record; an agent filing
+for a caller is offered the same list and adds the caller as a follower instead."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from civic311_backbone.contracts import Actor, Contact, Location, RequestCreated
 from civic311_backbone.contracts.tracking import new_tracking_number, stream_id_for
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
-from tests.intake.desk_support import RunningDesk, running_desk
+from tests.intake.desk_support import RunningDesk, running_desk, sign_in
 from tests.support.browser import screenshot_path
 from tests.support.waiting import eventually
 
@@ -81,6 +82,43 @@ async def test_a_resident_is_offered_the_report_already_there_and_follows_it(
         await context.close()
 
     # Then the follow is on the original's record, and no second report was filed
+    on_record = [r.event_type for r in await desk.store.read_stream(stream_id_for(original))]
+    assert on_record == ["RequestCreated", "FollowerAdded"]
+    assert await desk.pool.fetchval("SELECT count(*) FROM events WHERE event_type = 'RequestCreated'") == 1
+
+
+@pytest.mark.slow
+async def test_an_agent_filing_for_a_caller_is_offered_the_report_already_there_and_adds_the_caller(
+    browser: Browser, desk: RunningDesk
+) -> None:
+    original = await reported_by_a_neighbour(desk)
+    page = await sign_in(browser, desk, "al", "agent", None)
+    try:
+        await page.goto(f"{str(desk.client.base_url).rstrip('/')}/staff/new?service_code=POTHOLE")
+        await page.get_by_label("Latitude").fill(str(PLACE[0] + 0.0002))
+        await page.get_by_label("Longitude").fill(str(PLACE[1]))
+        await page.get_by_label("Longitude").press("Tab")
+
+        panel = page.get_by_role("region", name="Already reported?")
+        await expect(panel).to_contain_text("Deep pothole by the library steps")
+        await expect(panel).to_contain_text("22 m away")
+        assert "neighbour@example.org" not in await panel.inner_text()
+        await page.screenshot(path=screenshot_path("already-reported-3-agent"), full_page=True)
+
+        # The tracking page opens beside the half-filled form, which stays as it was
+        async with page.context.expect_page() as opened:
+            await panel.get_by_role(
+                "link", name=f"This is it: add the caller as a follower ({original})"
+            ).click()
+        tracking = await opened.value
+        await expect(tracking.get_by_role("heading", level=1)).to_have_text(original)
+        await tracking.get_by_label("E-mail address").fill("caller@example.org")
+        await tracking.get_by_role("button", name="Keep me informed").click()
+        await expect(tracking.get_by_role("heading", level=1)).to_have_text("You will hear of every change")
+        await expect(page.get_by_label("Latitude")).to_have_value(str(PLACE[0] + 0.0002))
+    finally:
+        await page.context.close()
+
     on_record = [r.event_type for r in await desk.store.read_stream(stream_id_for(original))]
     assert on_record == ["RequestCreated", "FollowerAdded"]
     assert await desk.pool.fetchval("SELECT count(*) FROM events WHERE event_type = 'RequestCreated'") == 1

@@ -10,14 +10,12 @@ from pathlib import Path
 import asyncpg
 import pytest
 from nats.aio.client import Client as NatsClient
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 
 from civic311_backbone.contracts import utc_now
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
-from civic311_intake.adapters.access import add_staff_account
-from civic311_intake.domain.staff.members import Role
-from tests.intake.desk_support import PARKS, PASSWORD, PUBLIC_WORKS, RunningDesk, running_desk
+from tests.intake.desk_support import PARKS, PUBLIC_WORKS, RunningDesk, running_desk, sign_in
 from tests.support.browser import screenshot_path
 
 
@@ -27,26 +25,6 @@ async def desk(
 ) -> AsyncIterator[RunningDesk]:
     async with running_desk(settings, pool, store, tmp_path, with_relay=True) as running:
         yield running
-
-
-async def sign_in(
-    browser: Browser, desk: RunningDesk, username: str, role: Role, department: str | None
-) -> Page:
-    await add_staff_account(
-        desk.pool,
-        username=username,
-        password=PASSWORD,
-        display_name=username.title(),
-        role=role,
-        department=department,
-    )
-    page = await browser.new_page(viewport={"width": 1280, "height": 900})
-    await page.goto(f"{str(desk.client.base_url).rstrip('/')}/staff")
-    await expect(page.get_by_role("heading", name="Staff sign-in")).to_be_visible()
-    await page.get_by_label("Username").fill(username)
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    return page
 
 
 async def test_a_supervisor_works_and_transfers_a_request_and_an_agent_files_one(

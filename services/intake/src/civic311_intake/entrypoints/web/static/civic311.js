@@ -52,6 +52,7 @@
       var follow = document.createElement("a");
       follow.href = "/track/" + encodeURIComponent(request.tracking_number) + "#follow-heading";
       follow.textContent = panel.dataset.follow + " (" + request.tracking_number + ")";
+      if (panel.dataset.target) { follow.target = panel.dataset.target; follow.rel = "noopener"; }
       item.append(what, when, follow);
       list.append(item);
     });
