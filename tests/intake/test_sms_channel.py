@@ -113,7 +113,7 @@ async def test_a_text_without_the_place_in_spanish_gets_questions_in_spanish_and
 
     where = reply_of(await resident.text("Hay un bache enorme"))
     assert "¿Dónde está?" in where
-    assert await requests_filed(store, phones=[resident.phone]) == []
+    assert await requests_filed(store, by=[resident.phone]) == []
     size = reply_of(await resident.text("frente al 45 de la calle Mayor"))
     assert "Responda con un número" in size
     answer = reply_of(await resident.text("2"))
@@ -143,7 +143,7 @@ async def test_a_text_without_a_known_problem_gets_asked_what_it_is(gateway: Gat
     [number] = TRACKING_NUMBER.findall(answer)
     request = await filed(store, number)
     assert (request["service_code"], request["location"]["address_string"]) == ("GRAFFITI", "12 Main St")
-    assert len(await requests_filed(store, phones=[resident.phone, someone_else.phone])) == 1
+    assert len(await requests_filed(store, by=[resident.phone, someone_else.phone])) == 1
 
 
 async def test_a_bad_or_missing_signature_is_refused_and_nothing_is_filed(
@@ -161,7 +161,7 @@ async def test_a_bad_or_missing_signature_is_refused_and_nothing_is_filed(
     assert forged.status_code == 403
     assert unsigned.status_code == 403
     assert "X-Twilio-Signature" in forged.text
-    assert await requests_filed(store, phones=[resident.phone]) == []
+    assert await requests_filed(store, by=[resident.phone]) == []
 
 
 async def test_a_provider_retry_of_the_same_message_files_once(gateway: Gateway, token: str) -> None:
@@ -180,7 +180,7 @@ async def test_a_provider_retry_of_the_same_message_files_once(gateway: Gateway,
     assert again == first
     assert reply_of(both[0]) == reply_of(both[1])
     numbers = {TRACKING_NUMBER.findall(first)[0], TRACKING_NUMBER.findall(reply_of(both[0]))[0]}
-    filed_by_them = await requests_filed(store, phones=[resident.phone, neighbour.phone])
+    filed_by_them = await requests_filed(store, by=[resident.phone, neighbour.phone])
     assert {e.payload["tracking_number"] for e in filed_by_them} == numbers
 
 
@@ -196,7 +196,7 @@ async def test_an_empty_or_overlong_text_is_answered_and_nothing_is_filed(
     answer = reply_of(await resident.text(body + " at 12 Main St" if body.strip() else body))
 
     assert expected in answer
-    assert await requests_filed(store, phones=[resident.phone]) == []
+    assert await requests_filed(store, by=[resident.phone]) == []
 
 
 async def test_help_explains_and_stop_ends_the_conversation(gateway: Gateway, token: str) -> None:
@@ -211,7 +211,7 @@ async def test_help_explains_and_stop_ends_the_conversation(gateway: Gateway, to
     assert "tracking number" in help_text
     assert "we stopped" in stopped
     assert "What is the problem?" in after  # the graffiti was forgotten with the conversation
-    assert await requests_filed(store, phones=[resident.phone]) == []
+    assert await requests_filed(store, by=[resident.phone]) == []
 
 
 async def test_the_sms_channel_is_off_without_a_token(settings: BackboneSettings, tmp_path: Path) -> None:

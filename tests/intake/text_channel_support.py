@@ -35,15 +35,19 @@ from tests.intake.open311_support import Open311Gateway, open311_gateway
 TRACKING_NUMBER = re.compile(r"\b[2-9B-DF-HJ-NP-TV-X]{3}-[2-9B-DF-HJ-NP-TV-X]{5}\b")
 
 
-async def requests_filed(store: EventStore, *, phones: Collection[str] | None = None) -> list[RecordedEvent]:
-    """Every RequestCreated in the store, or only those of residents with these phone numbers (a store
-    that a module's tests share)."""
+async def requests_filed(store: EventStore, *, by: Collection[str] | None = None) -> list[RecordedEvent]:
+    """Every RequestCreated in the store, or only those of residents with these phone numbers or e-mail
+    addresses (in a store that a module's tests share)."""
     start, end = datetime(2000, 1, 1, tzinfo=UTC), datetime.now(UTC) + timedelta(days=1)
+
+    def theirs(payload: dict[str, Any]) -> bool:
+        contact = payload.get("contact") or {}
+        return by is None or contact.get("phone") in by or contact.get("email") in by
+
     return [
         e
         async for e in store.read_between(start, end)
-        if e.event_type == "RequestCreated"
-        and (phones is None or (e.payload.get("contact") or {}).get("phone") in phones)
+        if e.event_type == "RequestCreated" and theirs(e.payload)
     ]
 
 
@@ -112,6 +116,10 @@ class MailSink:
         assert isinstance(message, EmailMessage)
         self.received.append(message)
         return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """What was sent to this address, in order (a sink that a module's tests share)."""
+        return [m for m in self.received if address in str(m["To"])]
 
     def start(self) -> MailSink:
         self._controller.start()
