@@ -1,4 +1,5 @@
-"""An address-only Open311 POST reaches its district's queue; one that cannot be placed, triage.
+"""An address-only Open311 POST, or an agent's filing for a caller, reaches its district's queue; one that
+cannot be placed, triage.
 
 The gateway, the relay and routing run as their own processes, as in tests/system: the POST carries
 an address and no coordinates, and the Assigned is read from the request's stream.
@@ -17,7 +18,8 @@ from civic311_backbone.contracts.tracking import stream_id_for
 from civic311_backbone.store import EventStore
 from civic311_city import load_districts
 from civic311_city.geocoding.sample import sample_points
-from civic311_intake.adapters.access import issue_api_key
+from civic311_intake.adapters.access import add_staff_account, issue_api_key
+from tests.intake.desk_support import PASSWORD
 from tests.support.waiting import eventually
 
 # The gateway, the relay and routing as their own processes: the system test's fixture, not a copy.
@@ -79,3 +81,25 @@ async def test_an_address_only_report_goes_to_its_districts_queue_and_an_unplace
     assert created.location.unplaced == "not_found"
     assert (assigned.queue, assigned.district) == ("CS-Triage", None)
     assert assigned.rule == "default-by-type; address-not-placed: not found"
+
+    # An agent files a caller's address the same way
+    district, house = next(iter(houses.items()))
+    await add_staff_account(
+        pool, username="agent-ana", password=PASSWORD, display_name="Ana", role="agent", department=None
+    )
+    async with httpx.AsyncClient(base_url=gateway.removesuffix("/open311/v2")) as desk:
+        session = await desk.post("/api/staff/sessions", json={"username": "agent-ana", "password": PASSWORD})
+        caller = {"service_code": "POTHOLE", "channel": "phone", "address_string": house.address.upper()}
+        filed = await desk.post(
+            "/api/staff/requests",
+            json={**caller, "attributes": {"SIZE": "small"}},
+            headers={"Authorization": f"Bearer {session.json()['token']}"},
+        )
+    assert filed.status_code == 201, filed.text
+    created, assigned = await _routed(store, filed.json()["tracking_number"])
+    assert (created.location.lat, created.location.long, created.location.geocoded) == (
+        house.lat,
+        house.long,
+        "exact",
+    )
+    assert (assigned.queue, assigned.district) == (f"PWD-Streets-{district}", district)

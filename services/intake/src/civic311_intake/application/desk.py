@@ -15,6 +15,7 @@ from civic311_backbone.contracts import Actor, Payload, from_record, new_event, 
 from civic311_backbone.contracts.tracking import InvalidTrackingNumber, parse_tracking_number, stream_id_for
 from civic311_backbone.store import EventStore, WrongExpectedVersion
 from civic311_city.catalogue import Catalogue
+from civic311_city.geocoding import Geocoder
 from civic311_intake.application.filing import FiledRequest, file_submission
 from civic311_intake.domain.staff.commands import (
     BadCommand,
@@ -41,10 +42,12 @@ class StaleRequest(Exception):
 
 @dataclass(frozen=True)
 class Desk:
-    """What the desk's actions work with: the store and the city's catalogue."""
+    """What the desk's actions work with: the store, the city's catalogue, and its geocoder (None: the
+    city has no address points), which places a caller's address given without a point."""
 
     store: EventStore
     catalogue: Catalogue
+    geocoder: Geocoder | None = None
 
     def confidential(self, request: StaffRequest) -> bool:
         request_type = self.catalogue.get(request.service_code)
@@ -129,5 +132,10 @@ async def file_for_caller(desk: Desk, member: StaffMember, submission: Submissio
     if submission.channel not in ("phone", "walk_in"):
         raise BadCommand("channel", "phone or walk_in")
     return await file_submission(
-        desk.store, desk.catalogue, submission, actor=actor_of(member), allow_confidential=True
+        desk.store,
+        desk.catalogue,
+        submission,
+        actor=actor_of(member),
+        allow_confidential=True,
+        geocoder=desk.geocoder,
     )

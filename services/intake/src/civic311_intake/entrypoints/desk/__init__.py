@@ -30,8 +30,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def install(app: FastAPI, store: EventStore, catalogue: Catalogue) -> None:
-    """Serve the desk's API and pages (after web.install, whose layout and CSRF the pages use)."""
-    app.state.desk = Desk(store=store, catalogue=catalogue)
+    """Serve the desk's API and pages (after web.install, whose layout and CSRF the pages use, and
+    geocode.install, whose geocoder places callers' addresses)."""
+    app.state.desk = Desk(store=store, catalogue=catalogue, geocoder=app.state.geocoder)
     app.state.web.add_templates("desk", TEMPLATES)
     app.include_router(sessions.router)
     app.include_router(api.router)
