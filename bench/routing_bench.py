@@ -41,17 +41,16 @@ from bench.report import Figure, table
 from bench.services import (
     Isolated,
     Service,
-    bench_settings,
     isolated,
     machine_busy_seconds,
     named_cpu_seconds,
+    run_alone,
     start_service,
     wait_ready,
 )
 from civic311_backbone.contracts import Actor, Location, RequestCreated
 from civic311_backbone.service.runner import migrate_service
 from civic311_backbone.settings import BackboneSettings
-from civic311_backbone.testing.servers import nats_url, postgres_url
 from civic311_city import load_city
 from civic311_city.catalogue import RequestType
 from civic311_intake.adapters.access import issue_api_key
@@ -327,16 +326,13 @@ async def measure_routing(settings: BackboneSettings) -> tuple[list[Figure], dic
         return await routing_figures(bench, own)
 
 
-async def _standalone(database_url: str, nats_server: str) -> int:
-    figures, parameters = await measure_routing(bench_settings(database_url, nats_server))
-    print(table(figures))
-    print(json.dumps(parameters, indent=2))
-    return 0
+async def _alone(settings: BackboneSettings) -> str:
+    figures, parameters = await measure_routing(settings)
+    return f"{table(figures)}\n{json.dumps(parameters, indent=2)}"
 
 
 def main() -> int:
-    with postgres_url() as database_url, nats_url() as nats_server:
-        return asyncio.run(_standalone(database_url, nats_server))
+    return run_alone(_alone)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +26,7 @@ from civic311_backbone.relay.jetstream import dead_letter_stream
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
 from civic311_backbone.testing.plugin import settings_env
+from civic311_backbone.testing.servers import nats_url, postgres_url
 
 
 def bench_settings(database_url: str, nats_server: str) -> BackboneSettings:
@@ -39,6 +40,14 @@ def bench_settings(database_url: str, nats_server: str) -> BackboneSettings:
         subject_prefix=f"bench{tag}",
         db_pool_max_size=10,
     )
+
+
+def run_alone(measure: Callable[[BackboneSettings], Coroutine[None, None, str]]) -> int:
+    """`python -m bench.<one>`: one measurement by itself, on DATABASE_URL / NATS_URL or the embedded
+    servers, in settings of its own; prints what it reports."""
+    with postgres_url() as database_url, nats_url() as nats_server:
+        print(asyncio.run(measure(bench_settings(database_url, nats_server))))
+    return 0
 
 
 @dataclass(frozen=True)

@@ -36,14 +36,13 @@ from nats.aio.msg import Msg
 from bench.dedup.generated import CENTRE, PHRASES
 from bench.disk_probe import DiskFlushProbe
 from bench.report import Figure, table
-from bench.services import Isolated, Service, bench_settings, isolated, start_service, wait_ready
+from bench.services import Isolated, Service, isolated, run_alone, start_service, wait_ready
 from civic311_backbone.contracts import Location, RequestCreated, event_subject, new_event
 from civic311_backbone.contracts.tracking import new_tracking_number, stream_id_for
 from civic311_backbone.service.runner import migrate_service
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.factories import RESIDENT
-from civic311_backbone.testing.servers import nats_url, postgres_url
 from civic311_dedup.wiring import SERVICE as DEDUP
 
 WARM_UP_SECONDS = 3.0
@@ -235,16 +234,13 @@ def _p(values: list[float], quantile: float) -> float:
     )
 
 
-async def _standalone(database_url: str, nats_server: str) -> int:
-    settings = bench_settings(database_url, nats_server)
+async def _alone(settings: BackboneSettings) -> str:
     async with isolated(settings, pool_name="civic311-bench-dedup") as bench:
-        print(table(await end_to_end(settings, bench)))
-    return 0
+        return table(await end_to_end(settings, bench))
 
 
 def main() -> int:
-    with postgres_url() as database_url, nats_url() as nats_server:
-        return asyncio.run(_standalone(database_url, nats_server))
+    return run_alone(_alone)
 
 
 if __name__ == "__main__":

@@ -7,18 +7,15 @@ assigned, updated, closed), and dropped afterwards. `python -m bench.dedup.speed
 
 from __future__ import annotations
 
-import asyncio
 import os
-import sys
 
 from bench.dedup.end_to_end import end_to_end
 from bench.dedup_bench import speed
 from bench.report import Figure, table
 from bench.reporting_bench import EVENTS_PER_REQUEST, fill_requests
-from bench.services import Isolated, bench_settings, isolated
+from bench.services import Isolated, isolated, run_alone
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
-from civic311_backbone.testing.servers import nats_url, postgres_url
 from civic311_dedup.adapters.replay import rebuild
 from civic311_dedup.domain.index import RequestIndex
 
@@ -60,19 +57,15 @@ async def _rebuild(settings: BackboneSettings, requests: int) -> dict[str, float
         await pool.close()
 
 
-async def _standalone(database_url: str, nats_server: str) -> int:
-    settings = bench_settings(database_url, nats_server)
+async def _alone(settings: BackboneSettings) -> str:
     async with isolated(settings, pool_name="civic311-bench-dedup") as bench:
         figures, parameters = await dedup_figures(settings, bench)
-    print(table(figures))
-    print(f"{parameters}; load average {os.getloadavg()}", file=sys.stderr)
-    return 0
+    return f"{table(figures)}\n{parameters}; load average {os.getloadavg()}"
 
 
 def main() -> int:
     """python -m bench.dedup.speed: dedup's speed figures alone (end to end, the index, the rebuild)."""
-    with postgres_url() as database_url, nats_url() as nats_server:
-        return asyncio.run(_standalone(database_url, nats_server))
+    return run_alone(_alone)
 
 
 if __name__ == "__main__":
