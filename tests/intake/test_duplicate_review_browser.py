@@ -19,8 +19,7 @@ from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from tests.dedup.support import moved
 from tests.dedup.system_support import CORNER, RunningCity, running_city
-from tests.intake.desk_support import PUBLIC_WORKS, RunningDesk
-from tests.intake.test_staff_pages_browser import sign_in
+from tests.intake.desk_support import PUBLIC_WORKS, RunningDesk, sign_in
 
 SUPERVISOR = "sam-reviews"
 
