@@ -39,9 +39,8 @@ class RunningDesk:
     store: EventStore
     pool: asyncpg.Pool
 
-    async def staff(self, role: Role, department: str | None = None) -> dict[str, str]:
-        """A new staff account, signed in: the headers that carry its session."""
-        username = f"{role}-{uuid4().hex[:8]}"
+    async def account(self, username: str, role: Role, department: str | None = None) -> None:
+        """A new staff account with the tests' password."""
         await add_staff_account(
             self.pool,
             username=username,
@@ -50,6 +49,11 @@ class RunningDesk:
             role=role,
             department=department,
         )
+
+    async def staff(self, role: Role, department: str | None = None) -> dict[str, str]:
+        """A new staff account, signed in: the headers that carry its session."""
+        username = f"{role}-{uuid4().hex[:8]}"
+        await self.account(username, role, department)
         signed_in = await self.client.post(
             "/api/staff/sessions", json={"username": username, "password": PASSWORD}
         )
@@ -116,14 +120,7 @@ async def running_desk(
 async def sign_in(
     browser: Browser, desk: RunningDesk, username: str, role: Role, department: str | None
 ) -> Page:
-    await add_staff_account(
-        desk.pool,
-        username=username,
-        password=PASSWORD,
-        display_name=username.title(),
-        role=role,
-        department=department,
-    )
+    await desk.account(username, role, department)
     page = await browser.new_page(viewport={"width": 1280, "height": 900})
     await page.goto(f"{str(desk.client.base_url).rstrip('/')}/staff")
     await expect(page.get_by_role("heading", name="Staff sign-in")).to_be_visible()

@@ -22,14 +22,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 async def signed_in_browser(
     desk: RunningDesk, username: str, role: Role, department: str | None
 ) -> AsyncIterator[httpx.AsyncClient]:
-    await add_staff_account(
-        desk.pool,
-        username=username,
-        password=PASSWORD,
-        display_name=username.title(),
-        role=role,
-        department=department,
-    )
+    await desk.account(username, role, department)
     async with httpx.AsyncClient(base_url=desk.client.base_url, timeout=30) as browser:
         yield await _sign_in(browser, username)
 
