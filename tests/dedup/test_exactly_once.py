@@ -108,16 +108,24 @@ async def test_a_link_delivered_again_after_a_crash_is_not_made_twice(
     assert third_decided["original"] == first.stream_id.removeprefix("request-")
 
 
-async def test_a_flag_and_a_unique_outcome_delivered_again_are_recorded_once(
-    store: EventStore, pool: asyncpg.Pool, migrated: None, catalogue: Catalogue
-) -> None:
-    handler = await _restarted(store, catalogue)
+async def _flagged_pair(
+    store: EventStore, pool: asyncpg.Pool, handler: Handler
+) -> tuple[Envelope[Any], Envelope[Any]]:
+    """Two graffiti reports 45 m apart, decided: the first unique, the second flagged against it."""
     first = await _file(store, report("graffiti on the wall of the school", code="GRAFFITI"))
     pair = await _file(
         store, report("tags on the school gate", code="GRAFFITI", place=moved(CORNER, north_m=45))
     )
     for envelope in (first, pair):
         await _deliver(pool, handler, envelope)
+    return first, pair
+
+
+async def test_a_flag_and_a_unique_outcome_delivered_again_are_recorded_once(
+    store: EventStore, pool: asyncpg.Pool, migrated: None, catalogue: Catalogue
+) -> None:
+    handler = await _restarted(store, catalogue)
+    first, pair = await _flagged_pair(store, pool, handler)
     recorded = [await load_decision(pool, e.stream_id) for e in (first, pair)]
     assert [r["outcome"] for r in recorded if r is not None] == ["unique", "flagged"]
 
@@ -163,12 +171,7 @@ async def test_a_confirmed_review_delivered_again_links_once(
     store: EventStore, pool: asyncpg.Pool, migrated: None, catalogue: Catalogue
 ) -> None:
     handler = await _restarted(store, catalogue)
-    first = await _file(store, report("graffiti on the wall of the school", code="GRAFFITI"))
-    pair = await _file(
-        store, report("tags on the school gate", code="GRAFFITI", place=moved(CORNER, north_m=45))
-    )
-    for envelope in (first, pair):
-        await _deliver(pool, handler, envelope)
+    first, pair = await _flagged_pair(store, pool, handler)
     original = first.stream_id.removeprefix("request-")
     review = new_event(
         DuplicateReviewed(original=original, decision="confirmed", reason="same wall"), actor=REVIEWER
