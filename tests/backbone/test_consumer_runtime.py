@@ -238,3 +238,60 @@ async def test_requests_are_handled_side_by_side_and_each_ones_events_in_order(
 
 async def _count(items: list[Any]) -> int:
     return len(items)
+
+
+async def test_a_lanes_waiting_events_share_one_transaction_and_a_failing_one_is_retried_alone(
+    store: EventStore,
+    pool: asyncpg.Pool,
+    settings: BackboneSettings,
+    nats_client: NatsClient,
+    consumers: Consumers,
+) -> None:
+    streams = [new_stream_id() for _ in range(2)]
+    events: list[RecordedEvent] = []
+    for version in range(1, 7):
+        for stream in streams:
+            await store.append(stream, [status_updated()], expected_version=version - 1)
+            events.append((await store.read_stream(stream))[-1])
+    for event in events:
+        await _publish(nats_client, settings, event)
+    # The same event again under another message id (a publisher's retry): handled once all the same.
+    js = nats_client.jetstream()
+    await js.publish(
+        event_subject(settings.subject_prefix, events[0].event_type),
+        to_wire(events[0]),
+        headers={"Nats-Msg-Id": f"{events[0].event_id}-again"},
+    )
+    failing = events[5].event_id
+    calls: list[tuple[str, int, int]] = []  # stream, version, transaction
+    failed: list[object] = []
+
+    async def handler(envelope: Envelope[Any], conn: asyncpg.Connection) -> None:
+        transaction = int(await conn.fetchval("SELECT txid_current()"))
+        calls.append((envelope.stream_id, envelope.stream_version, transaction))
+        await record_effect(envelope, conn)
+        if envelope.event_id == failing and len(failed) < 2:
+            # Fails in its batch (rolling the batch back) and again on its own: delivered again later.
+            failed.append(envelope.event_id)
+            raise RuntimeError("database hiccup")
+
+    assert await effect_count(pool) == 0  # the effects table made before the consumer starts
+    spec = ConsumerSpec(name="batched", handler=handler, lanes=1, batch=8, backoff_seconds=(0.05,))
+    await consumers.start(EventConsumer(spec=spec, pool=pool, store=store, settings=settings))
+
+    await eventually(lambda: effect_count(pool), until=lambda n: n == len(events))
+    rows = await pool.fetch("SELECT event_id FROM test_effects")
+    assert sorted(str(r["event_id"]) for r in rows) == sorted(str(e.event_id) for e in events)
+    processed = await pool.fetchval("SELECT count(*) FROM processed_events WHERE consumer = 'batched'")
+    assert processed == len(events)
+    per_transaction: dict[int, int] = {}
+    for _, _, transaction in calls:
+        per_transaction[transaction] = per_transaction.get(transaction, 0) + 1
+    assert max(per_transaction.values()) > 1  # a backlog went in batches, not one commit per event
+    failing_key = (events[5].stream_id, events[5].stream_version)
+    # Its batch, alone, then delivered again: and every message, the repeated one too, acknowledged.
+    assert sum(1 for s, v, _ in calls if (s, v) == failing_key) == 3
+    await eventually(
+        lambda: js.consumer_info(settings.stream_name, "batched"),
+        until=lambda i: i.num_ack_pending == 0 and i.num_pending == 0,
+    )

@@ -23,8 +23,11 @@ Mark = Callable[[Sequence[int]], Awaitable[None]]
 class SentMarker:
     """Collects the ids of accepted messages and marks them in the store, in batches, at once."""
 
-    def __init__(self, mark: Mark, *, retry_seconds: float = 0.5) -> None:
+    def __init__(
+        self, mark: Mark, *, retry_seconds: float = 0.5, marked: Callable[[], None] | None = None
+    ) -> None:
         self._mark = mark
+        self._marked = marked
         self._retry = retry_seconds
         self._ids: list[int] = []
         self._waiting = asyncio.Event()
@@ -61,5 +64,8 @@ class SentMarker:
                     self._ids[:0] = batch
                     log.warning("marking sent failed; will retry", error=str(error), count=len(batch))
                     await asyncio.sleep(self._retry)
+                    continue
+                if self._marked is not None:
+                    self._marked()
         finally:
             stopping.cancel()

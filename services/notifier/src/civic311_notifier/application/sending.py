@@ -104,7 +104,9 @@ class EmailOutbox:
         # that none waits long (a claimed row is another sender's once its lease runs out).
         self._depth = 2 * policy.senders
         self._fresh_for = policy.lease.total_seconds() / 2
-        self._marker = SentMarker(lambda ids: outbox.mark_sent(pool, ids))
+        # A message marked sent lets the next one to the same person about the same request go:
+        # the claimer looks again at once rather than at its next idle poll.
+        self._marker = SentMarker(lambda ids: outbox.mark_sent(pool, ids), marked=self.nudge)
 
     def nudge(self) -> None:
         """Something was added to the outbox: look now rather than at the next idle poll."""

@@ -14,7 +14,9 @@ per outage, not once per message.
 Handling one message at a time would make a consumer's rate the inverse of one handler's round trips
 to the database. Messages are therefore handed to `lanes` workers, chosen by the event's stream: the
 events of one request are handled one after another, in order, while different requests proceed
-side by side.
+side by side. A consumer may also let a lane take the events waiting in it together (`batch`): one
+transaction, one processed-events statement and one commit for all of them, which is what a backlog
+costs most; a handler that fails rolls the batch back, and its events are then handled one at a time.
 """
 
 from __future__ import annotations
@@ -85,6 +87,10 @@ class ConsumerSpec:
     lanes: int = 4
     """How many events are handled at once; the events of one stream always in one lane, in order.
     Each lane holds one pooled connection while it handles an event: keep it below DB_POOL_MAX_SIZE."""
+    batch: int = 1
+    """At most this many of the events already waiting in a lane are handled in one transaction
+    (never waited for: a lone event goes at once). For a handler whose transaction is short and does
+    not append (an append held open longer holds back the relay). Ignored when `idempotent`."""
 
 
 Delivery = tuple[Envelope[Any], NatsMessage]
@@ -177,10 +183,16 @@ class EventConsumer:
         return self._lanes[zlib.crc32(stream_id.encode()) % len(self._lanes)]
 
     async def _work(self, lane: asyncio.Queue[Delivery]) -> None:
+        most = 1 if self.spec.idempotent else max(1, self.spec.batch)
         while True:
-            envelope, msg = await lane.get()
+            batch = [await lane.get()]
+            while len(batch) < most and not lane.empty():
+                batch.append(lane.get_nowait())
             try:
-                await self._handle(envelope, msg)
+                if len(batch) == 1:
+                    await self._handle(*batch[0])
+                else:
+                    await self._handle_batch(batch)
             except Exception as error:
                 # Acking or NAKing failed (the connection is gone): JetStream redelivers after ack_wait.
                 if is_outage(error):
@@ -188,7 +200,8 @@ class EventConsumer:
                 else:
                     log.exception("could not settle a message", consumer=self.spec.name)
             finally:
-                lane.task_done()
+                for _ in batch:
+                    lane.task_done()
 
     async def _handle(self, envelope: Envelope[Any], msg: NatsMessage) -> None:
         with structlog.contextvars.bound_contextvars(**envelope.metadata(), consumer=self.spec.name):
@@ -198,14 +211,35 @@ class EventConsumer:
             except Exception as error:
                 await self._retry_or_park(envelope, msg, error)
                 return
+            await self._settled([(envelope, msg)], applied=1 if applied else 0, appends_before=appends_before)
+
+    async def _handle_batch(self, batch: list[Delivery]) -> None:
+        try:
+            appends_before = self._store.appends_in_transactions
+            applied = await self._apply_batch([envelope for envelope, _ in batch])
+        except Exception as error:
+            if is_outage(error):
+                for envelope, msg in batch:
+                    await self._retry_or_park(envelope, msg, error)
+                return
+            # One of them failed and the batch rolled back: each on its own now, so that only the
+            # failing event is delivered again (and counted towards parking).
+            for envelope, msg in batch:
+                await self._handle(envelope, msg)
+            return
+        await self._settled(batch, applied=applied, appends_before=appends_before)
+
+    async def _settled(self, deliveries: list[Delivery], *, applied: int, appends_before: int) -> None:
+        """The deliveries' effects committed (`applied` of them for the first time): acknowledge them."""
+        if self._outage.ongoing:
+            self._outage.ended(consumer=self.spec.name)
+        if applied:
+            if self._store.appends_in_transactions != appends_before:
+                self._store.wake_followers()  # the handler appended: let the relay know
+            self.handled += applied
+            HANDLED.labels(self.spec.name).inc(applied)
+        for envelope, msg in deliveries:
             self._outage_deliveries.pop(envelope.event_id, None)
-            if self._outage.ongoing:
-                self._outage.ended(consumer=self.spec.name)
-            if applied:
-                if self._store.appends_in_transactions != appends_before:
-                    self._store.wake_followers()  # the handler appended: let the relay know
-                self.handled += 1
-                HANDLED.labels(self.spec.name).inc()
             if self._after_commit is not None:
                 await self._after_commit(envelope)
             await msg.ack()
@@ -227,6 +261,25 @@ class EventConsumer:
                 return False
             await self.spec.handler(envelope, conn)
         return True
+
+    async def _apply_batch(self, envelopes: list[Envelope[Any]]) -> int:
+        """Several events of one lane in one transaction; how many were handled for the first time."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            fresh = await conn.fetch(
+                """INSERT INTO processed_events (consumer, event_id) SELECT $1, unnest($2::uuid[])
+                   ON CONFLICT DO NOTHING RETURNING event_id""",
+                self.spec.name,
+                [envelope.event_id for envelope in envelopes],
+            )
+            first_time = {row["event_id"] for row in fresh}
+            for envelope in envelopes:
+                with structlog.contextvars.bound_contextvars(**envelope.metadata(), consumer=self.spec.name):
+                    if envelope.event_id not in first_time:
+                        log.info("already processed; acknowledging again")
+                        continue
+                    first_time.discard(envelope.event_id)  # the same message twice in one batch: once
+                    await self.spec.handler(envelope, conn)
+        return len(fresh)
 
     async def _retry_or_park(self, envelope: Envelope[Any], msg: NatsMessage, error: Exception) -> None:
         if is_outage(error):
