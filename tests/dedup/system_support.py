@@ -1,5 +1,6 @@
-"""Dedup as a city runs it: the gateway, the relay, routing and dedup as processes on this test's
-PostgreSQL schema and NATS stream; residents file through Open311, staff work through the desk's API."""
+"""Dedup as a city runs it: the gateway, the relay, routing and dedup (and, given a mail sink, the
+notifier) as processes on this test's PostgreSQL schema and NATS stream; residents file through Open311,
+staff work through the desk's API."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from civic311_backbone.testing.plugin import settings_env
 from civic311_intake.adapters.access import add_staff_account, issue_api_key
 from civic311_intake.domain.staff.members import Role
 from civic311_intake.wiring import SERVICE as INTAKE
+from tests.notifier.running import notifier_env
+from tests.notifier.sink import MailSink
 from tests.support.processes import ServiceProcess
 from tests.support.waiting import eventually
 
@@ -93,15 +96,26 @@ class RunningCity:
 
 @asynccontextmanager
 async def running_city(
-    settings: BackboneSettings, pool: asyncpg.Pool, store: EventStore, log_dir: Path
+    settings: BackboneSettings,
+    pool: asyncpg.Pool,
+    store: EventStore,
+    log_dir: Path,
+    *,
+    mail: MailSink | None = None,
 ) -> AsyncIterator[RunningCity]:
     async with pool.acquire() as conn:
         await migrate_service(conn, INTAKE)
     env = settings_env(settings)
-    processes = [ServiceProcess(module, env, log_dir).start() for module in SERVICES]
+    processes = [ServiceProcess(module, env, log_dir) for module in SERVICES]
+    if mail is not None:
+        notifier = ServiceProcess("civic311_notifier", notifier_env(settings, mail), log_dir)
+        notifier.env["NOTIFIER_PUBLIC_URL"] = notifier.url
+        processes.insert(-1, notifier)
+    for process in processes:
+        process.start()
     try:
         for process in processes:
-            await process.wait_ready(timeout=60)  # four processes starting at once on two cores
+            await process.wait_ready(timeout=60)  # four or five processes starting at once on two cores
         api_key = await issue_api_key(pool, issued_to="dedup tests")
         async with httpx.AsyncClient(base_url=processes[-1].url, timeout=30) as client:
             yield RunningCity(client=client, store=store, pool=pool, api_key=api_key)
