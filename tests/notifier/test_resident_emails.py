@@ -173,3 +173,15 @@ async def test_an_address_the_server_refuses_is_parked_with_its_reason(
     # And the admin API wants its token
     async with httpx.AsyncClient() as client:
         assert (await client.get(f"{notifier.url}/admin/notifications")).status_code == 401
+
+    # An operator sends it again; bodies that are not a list of outbox ids are refused and change nothing
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    async with httpx.AsyncClient(base_url=notifier.url, headers=admin) as client:
+        for bad in (b'{"ids": [18446744073709551616]}', b'{"ids": "12"}', b'{"ids": [0]}', b"{}", b"\xff"):
+            answer = await client.post("/admin/notifications/retry", content=bad)
+            assert answer.status_code == 400, (bad, answer.text)
+            assert answer.json()["detail"].startswith("ids: ")
+        odd = await client.get("/admin/notifications", params={"state": "<script>" + "x" * 5000})
+        assert odd.status_code == 400 and "<script>" not in odd.text and len(odd.text) < 200
+        again = await client.post("/admin/notifications/retry", json={"ids": [parked["id"]]})
+        assert again.json() == {"retried": 1}

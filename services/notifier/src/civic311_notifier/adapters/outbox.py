@@ -13,6 +13,9 @@ import asyncpg
 
 from civic311_notifier.domain.notices import Notice, message_key
 
+STATES = ("pending", "sent", "parked", "suppressed")
+"""A notification's states: due, then settled one way or another."""
+
 
 @dataclass(frozen=True)
 class Pending:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hmac
 import uuid
 from html import escape
-from typing import Any
+from typing import Annotated, Any
 
 import asyncpg
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
@@ -32,6 +32,15 @@ from civic311_notifier.application.webhooks import RefusedSubscription
 from civic311_notifier.application.webhooks import subscribe as subscribe_webhook
 from civic311_notifier.domain.links import InvalidLink, LinkClaims, verify
 from civic311_notifier.domain.webhooks import Subscription
+
+OutboxId = Annotated[int, Field(strict=True, ge=1, le=2**63 - 1)]
+"""An outbox row's id: a PostgreSQL bigint, given as a JSON integer."""
+
+
+class _Retry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ids: list[OutboxId] = Field(max_length=10_000)
+
 
 _WORDS = {
     "en": {
@@ -162,10 +171,8 @@ def create_app(
         if not authorised(request):
             return refused()
         state = request.query_params.get("state", "parked")
-        if state not in ("pending", "sent", "parked", "suppressed"):
-            return JSONResponse(
-                {"detail": f"state: {state!r} is not one of pending, sent, parked, suppressed"}, 400
-            )
+        if state not in outbox.STATES:
+            return JSONResponse({"detail": f"state: not one of {', '.join(outbox.STATES)}"}, 400)
         return JSONResponse({"state": state, "notifications": await outbox.listing(pool, state=state)})
 
     async def counts(request: Request) -> Response:
@@ -177,10 +184,9 @@ def create_app(
         if not authorised(request):
             return refused()
         try:
-            body = await request.json()
-            ids = [int(i) for i in body["ids"]]
-        except (ValueError, KeyError, TypeError):
-            return JSONResponse({"detail": 'ids: a JSON body {"ids": [1, 2]} is required'}, 400)
+            ids = _Retry.model_validate_json(await request.body()).ids
+        except ValidationError:
+            return JSONResponse({"detail": 'ids: a JSON body {"ids": [1, 2]} of outbox ids is required'}, 400)
         return JSONResponse({"retried": await outbox.unpark(pool, ids)})
 
     async def subscribe(request: Request) -> Response:
