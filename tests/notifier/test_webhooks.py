@@ -153,10 +153,30 @@ async def test_subscribing_needs_the_token_and_valid_input(
             "/admin/webhooks", json={"url": receiver.url("x"), "event_types": ["Exploded"]}, headers=AUTH
         )
         no_url = await client.post("/admin/webhooks", json={"event_types": ["Closed"]}, headers=AUTH)
+        odd: dict[str, list[dict[str, object]]] = {
+            "url": [
+                {"url": "https://" + "a" * 100_000 + ".example/x"},  # 100 KB, would be in every listing
+                {"url": "https://operator:hunter2@example.org/x"},  # credentials, shown to every operator
+                {"url": f"https://{'a' * 64}.example.org/x"},  # no host has a 64-character label
+            ],
+            "service_codes.0": [{"url": receiver.url("x"), "service_codes": ["x" * 100_000]}],
+            "departments.0": [{"url": receiver.url("x"), "departments": [1e300]}],
+        }
+        refused = {
+            field: [
+                await client.post("/admin/webhooks", json={"event_types": ["Closed"], **body}, headers=AUTH)
+                for body in bodies
+            ]
+            for field, bodies in odd.items()
+        }
         listing = await client.get("/admin/webhooks", headers=AUTH)
     assert anonymous.status_code == 401
     assert unknown.status_code == 422 and unknown.json()["detail"].startswith("event_types:")
     assert no_url.status_code == 422 and no_url.json()["detail"].startswith("url:")
+    for field, answers in refused.items():
+        for answer in answers:
+            assert answer.status_code == 422 and answer.json()["detail"].startswith(f"{field}:"), answer.text
+            assert len(answer.text) < 300 and "hunter2" not in answer.text
     assert listing.json()["webhooks"] == []
 
 

@@ -18,7 +18,7 @@ from html import escape
 from typing import Annotated, Any
 
 import asyncpg
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -64,17 +64,33 @@ _WORDS = {
 }
 
 
+_Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class WebhookRequest(BaseModel):
     """What another system asks for when it subscribes."""
 
     model_config = ConfigDict(extra="forbid")
 
     url: AnyHttpUrl
-    event_types: list[str] = Field(min_length=1)
-    departments: list[str] = Field(default_factory=list)
-    service_codes: list[str] = Field(default_factory=list)
+    event_types: list[_Name] = Field(min_length=1, max_length=50)
+    departments: list[_Name] = Field(default_factory=list, max_length=200)
+    service_codes: list[_Name] = Field(default_factory=list, max_length=1000)
     personal_data: bool = False
     confidential: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _plain_url(cls, url: AnyHttpUrl) -> AnyHttpUrl:
+        if len(str(url)) > 2000:
+            raise ValueError("at most 2,000 characters")
+        if url.username or url.password:
+            # It would be shown in every listing: the signature with the subscription's secret
+            # is what authenticates a delivery.
+            raise ValueError("must not carry a user name or password")
+        if url.host is None or any(len(label) > 63 for label in url.host.split(".")):
+            raise ValueError("not a valid host name")
+        return url
 
     def subscription(self) -> Subscription:
         return Subscription(
