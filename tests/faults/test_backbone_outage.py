@@ -23,8 +23,8 @@ import pytest
 from tests.support.waiting import eventually
 from tests.system.test_make_run import published_ids, start_system, stop_system
 
-RATE = 10
-"""POSTs a second the load sends (the 2-core test machine also runs the whole system)."""
+RATE = 50
+"""POSTs a second the load sends, as in the probe that found the defect."""
 
 
 WAITING = (429, 503)
@@ -86,8 +86,8 @@ class Load:
 
 
 class Readiness:
-    """Each service's /health/ready answers, polled through the run: what each said, in order, and the
-    slowest poll of each (a figure printed for the unanswered-poll question, not asserted)."""
+    """Each service's /health/ready answers, polled through the run: what each said, in order (0: no
+    answer within 10 s), and the slowest poll of each (printed)."""
 
     def __init__(self, urls: dict[str, str]) -> None:
         self.urls = urls
@@ -105,7 +105,7 @@ class Readiness:
                     try:
                         status = (await client.get(url)).status_code
                     except httpx.TransportError:
-                        status = 0  # the process is not answering at all
+                        status = 0  # the process is not answering at all (or not within 10 s)
                     took = time.monotonic() - began
                     if took > self.slowest[name][0]:
                         self.slowest[name] = (round(took, 2), f"{self.phase}, answered {status}")
@@ -144,7 +144,9 @@ def _pid_in(path: Path) -> int:
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 async def test_embedded_servers_killed_under_load_come_back_and_nothing_is_lost(tmp_path: Path) -> None:
-    run, database_url, nats_url, (api_key, _) = start_system(tmp_path)
+    # The load comes from one address, where residents' apps come from many: no per-address limit, so
+    # that all 50 a second reach the gateway through the outages.
+    run, database_url, nats_url, (api_key, _) = start_system(tmp_path, {"POSTS_PER_MINUTE": "0"})
     gateway = run.wait_for(r"gateway\s+(http://127\.0\.0\.1:\d+)/")[1]
     urls = _health_urls(run.text)
     assert {"relay", "notifier", "reporting", "routing", "dedup"} <= set(urls), urls
@@ -220,15 +222,9 @@ async def test_embedded_servers_killed_under_load_come_back_and_nothing_is_lost(
         for name, seen in readiness.seen.items():
             # Not ready while a server was away, then ready again.
             assert 503 in seen and seen[-1] == 200, (name, seen)
-            # Answering all along is not held yet: on the 2-core test machine, flooded by the load's
-            # refused retries (429s), the gateway and the relay have each missed one poll's 10 s
-            # deadline (0 in the figures printed above) around NATS coming back.
+            assert 0 not in seen, f"{name} left a readiness poll unanswered for 10 s: {seen}"
         tracebacks = [line for line in run.text.splitlines() if "Traceback" in line]
-        # The gateway is left out here: it has been seen to answer one POST 500 with an "unhandled
-        # error" ConnectionRefusedError as PostgreSQL went away (printed, for its own issue).
-        for line in tracebacks:
-            print(line[:300])
-        assert not [line for line in tracebacks if not line.startswith("intake")], tracebacks[:5]
+        assert not tracebacks, tracebacks[:5]
     finally:
         stop_system(run)
 

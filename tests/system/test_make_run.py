@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import signal
+from collections.abc import Mapping
 from pathlib import Path
 
 import asyncpg
@@ -22,9 +23,12 @@ NO_BACKBONE = {"DATABASE_URL": None, "NATS_URL": None, "LOG_FORMAT": "json"}
 CONSUMERS = ("intake-index", "routing", "dedup", "notifier", "reporting")
 
 
-def start_system(data: Path) -> tuple[Spawned, str, str, tuple[str, str]]:
-    """The running system, its servers' URLs, and the demo (api key, staff login) it printed."""
-    run = Spawned.python("-m", "civic311", "run", "--data-dir", str(data), env=NO_BACKBONE)
+def start_system(
+    data: Path, env: Mapping[str, str] | None = None
+) -> tuple[Spawned, str, str, tuple[str, str]]:
+    """The running system (given `env` too), its servers' URLs, and the demo (api key, staff login) it
+    printed."""
+    run = Spawned.python("-m", "civic311", "run", "--data-dir", str(data), env={**NO_BACKBONE, **(env or {})})
     run.wait_for("civic311 is running", timeout=120)
     run.wait_for(r"gateway\s+http://127\.0\.0\.1:\d+/")
     run.wait_for(r"Open311 GeoReport v2\s+http://127\.0\.0\.1:\d+/open311/v2$")
