@@ -1,13 +1,16 @@
-"""The real Boston 2011 export: import, replay, and agree with the city's own ONTIME/OVERDUE flags."""
+"""The real Boston 2011 export: import, replay, agree with the city's own ONTIME/OVERDUE flags, and
+`report` with the mapping's profile gives `compare`'s figures on the same store."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
 import asyncpg
 import pytest
 
+from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_reporting.adapters.importing.files import ExportFile
 from civic311_reporting.adapters.importing.mapped import read_cases
@@ -15,6 +18,7 @@ from civic311_reporting.adapters.importing.mapping import load_mapping
 from civic311_reporting.application.comparing import compare_export
 from civic311_reporting.application.importing import import_cases
 from civic311_reporting.domain.comparison import describe
+from tests.reporting.analyst_cli import civic311, point_at
 
 EXPORT = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "boston-311-2011H2.csv.gz"
 
@@ -26,7 +30,9 @@ pytestmark = [
 ]
 
 
-async def test_our_verdicts_agree_with_the_citys_flags(pool: asyncpg.Pool, store: EventStore) -> None:
+async def test_our_verdicts_agree_with_the_citys_flags(
+    pool: asyncpg.Pool, store: EventStore, settings: BackboneSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     started = time.perf_counter()
     result = await import_cases(pool, store, read_cases(ExportFile(EXPORT), CLASSIC))
     imported_in = time.perf_counter() - started
@@ -41,3 +47,18 @@ async def test_our_verdicts_agree_with_the_citys_flags(pool: asyncpg.Pool, store
     assert all(abs(d.delta_pp) <= 0.5 for d in comparison.departments.values())
     again = await import_cases(pool, store, read_cases(ExportFile(EXPORT), CLASSIC))
     assert (again.imported, again.already_there) == (0, 58_251)
+
+    # `report` following the city's conventions (the mapping's profile) judges what `compare` judges
+    point_at(settings, monkeypatch)
+    reported = await civic311("report", "--mapping", "boston-classic", "--format", "json")
+    assert reported.exit_code == 0, reported.output
+    expected = {
+        d.department: (d.ours_all, d.ours_all_on_time) for d in comparison.departments.values() if d.ours_all
+    }
+    rows = json.loads(reported.output)["by_department"]
+    assert {r["group"]: (r["judged"], r["on_time"]) for r in rows} == expected
+    assert sum(judged for judged, _ in expected.values()) >= 50_000
+    # and civic311's own conventions (duplicates left out, open cases judged now) give other figures
+    plain = await civic311("report", "--format", "json")
+    plain_rows = {r["group"]: (r["judged"], r["on_time"]) for r in json.loads(plain.output)["by_department"]}
+    assert plain_rows != expected

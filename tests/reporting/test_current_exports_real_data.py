@@ -1,10 +1,13 @@
 """The real exports of Boston's current case system and of New York City, imported as an analyst does.
 
-Boston's current export carries the city's own on-time flag: every case we import must agree with it.
+Boston's current export carries the city's own on-time flag: every case we import must agree with it,
+and `report` with the mapping's profile gives `compare`'s figures on the same store.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
 from pathlib import Path
 
@@ -12,6 +15,8 @@ import pytest
 
 from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
+from civic311_reporting.adapters.importing.mapping import load_mapping
+from civic311_reporting.entrypoints import cli
 from tests.reporting.analyst_cli import civic311, point_at, replayed
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
@@ -50,6 +55,17 @@ async def test_boston_current_imports_once_and_agrees_with_the_citys_flags(
     # 5,463 of the file's 5,473 cases agree; the 10 others are the refused rows, not in the store.
     assert "cases: 5473, agreeing: 5463 (99.82%)" in comparison.output
     assert comparison.output.count("the case is not in the store") == 10
+
+    # `report` following the city's conventions (the mapping's profile) judges what `compare` judges
+    compared = await asyncio.to_thread(cli.comparison, settings, BOSTON, load_mapping("boston-current"))
+    reported = await civic311("report", "--mapping", "boston-current", "--format", "json")
+    assert reported.exit_code == 0, reported.output
+    expected = {
+        d.department: (d.ours_all, d.ours_all_on_time) for d in compared.departments.values() if d.ours_all
+    }
+    rows = json.loads(reported.output)["by_department"]
+    assert {r["group"]: (r["judged"], r["on_time"]) for r in rows} == expected
+    assert sum(judged for judged, _ in expected.values()) >= 5000
 
 
 async def test_nyc_imports_through_the_shipped_mapping(
