@@ -1,5 +1,5 @@
-"""The analysts' commands: reports replayed to any instant, imports of a city's history, dry runs of a
-mapping, comparisons with the city's own figures, and SLA calibration. Every command reads its file
+"""The analysts' commands: reports replayed to any instant, imports of a city's history, exports in a
+city's layout, dry runs of a mapping, comparisons with the city's own figures, and SLA calibration. Every command reads its file
 through one column mapping (`--mapping`: a shipped name or a TOML file).
 
 An analyst's mistake (a bad mapping, a file that is not a CSV, a time that does not parse) is one line
@@ -225,8 +225,25 @@ def compare_csv(
     _compare_mapped(path, mapping_named(mapping), differences, out, progress)
 
 
+ExportOut = Annotated[
+    Path,
+    typer.Argument(dir_okay=False, help="The file to write: CSV, gzipped if its name ends in .gz."),
+]
+
+
+def export(path: ExportOut, mapping: MappingOption, progress: ShowProgress = None) -> None:
+    """Write every request in the store as a city's export, one row each, in the layout a mapping reads
+    (what `import csv` reads through the mapping, this writes through it)."""
+    settings = backbone_settings()
+    chosen = mapping_named(mapping)
+    with progress_bars(progress) as tell:
+        text = guarded(lambda: reporting.export(settings, path, chosen, progress=tell))
+    typer.echo(text)
+
+
 def register(app: typer.Typer) -> None:
     app.command("report")(report)
+    app.command("export")(export)
     importing = typer.Typer(help="Import a city's historical 311 export.", no_args_is_help=True)
     importing.command("boston-classic")(import_boston_classic)
     importing.command("boston-current")(import_boston_current)

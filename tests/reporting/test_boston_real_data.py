@@ -19,6 +19,7 @@ from civic311_reporting.application.comparing import compare_export
 from civic311_reporting.application.importing import import_cases
 from civic311_reporting.domain.comparison import describe
 from tests.reporting.analyst_cli import civic311, point_at
+from tests.reporting.test_export import cases_read
 
 EXPORT = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "boston-311-2011H2.csv.gz"
 
@@ -31,7 +32,11 @@ pytestmark = [
 
 
 async def test_our_verdicts_agree_with_the_citys_flags(
-    pool: asyncpg.Pool, store: EventStore, settings: BackboneSettings, monkeypatch: pytest.MonkeyPatch
+    pool: asyncpg.Pool,
+    store: EventStore,
+    settings: BackboneSettings,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     started = time.perf_counter()
     result = await import_cases(pool, store, read_cases(ExportFile(EXPORT), CLASSIC))
@@ -62,3 +67,9 @@ async def test_our_verdicts_agree_with_the_citys_flags(
     plain = await civic311("report", "--format", "json")
     plain_rows = {r["group"]: (r["judged"], r["on_time"]) for r in json.loads(plain.output)["by_department"]}
     assert plain_rows != expected
+
+    # `export` through the same mapping writes a file that reads back to the same 58,251 cases
+    out = tmp_path / "boston-2011-again.csv.gz"
+    exported = await civic311("export", str(out), "--mapping", "boston-classic")
+    assert exported.exit_code == 0, exported.output
+    assert cases_read(out) == cases_read(EXPORT)

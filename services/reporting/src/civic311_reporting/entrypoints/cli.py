@@ -1,4 +1,4 @@
-"""What the `civic311` command line calls for reporting: replay to an instant, import, check, compare.
+"""What the `civic311` command line calls for reporting: replay, import, check, compare, export.
 
 Each function builds its own pool from the settings and closes it; the command line only parses
 arguments, draws progress and prints what comes back. Long runs tell an optional `progress` callback
@@ -21,6 +21,7 @@ from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore, create_pool, migrate, notify_channel
 from civic311_reporting.adapters.counting import count_events
 from civic311_reporting.adapters.differences import write_differences
+from civic311_reporting.adapters.exporting import write_export
 from civic311_reporting.adapters.formats import Format, render
 from civic311_reporting.adapters.importing import mapped
 from civic311_reporting.adapters.importing.cases import ImportedCase, Rejection
@@ -176,3 +177,22 @@ def compare_mapped(
         written = write_differences(found, out)
         text += f"\nwrote {written} differences to {out}"
     return text
+
+
+def export(
+    settings: BackboneSettings, out: Path, mapping: ColumnMapping, *, progress: Progress | None = None
+) -> str:
+    """`civic311 export FILE --mapping M`: every request in the store, one row each, in the mapping's
+    layout (gzipped if FILE ends in .gz)."""
+
+    async def run() -> dict[str, RequestState]:
+        async with _connected(settings) as (pool, store):
+            return await _replay(pool, store, None, progress)
+
+    states = asyncio.run(run())
+    written = write_export(sorted(states.values(), key=_by_opening), out, mapping)
+    return f"wrote {written} requests to {out} in the layout of mapping {mapping.name}"
+
+
+def _by_opening(state: RequestState) -> tuple[datetime, str]:
+    return (state.created_at or datetime.min.replace(tzinfo=UTC), state.stream_id)
