@@ -23,7 +23,7 @@ from civic311_routing.domain.calibration import (
     target,
 )
 from civic311_routing.entrypoints.calibrate import read_policies
-from tests.routing.calendars import BOSTON, city_hall
+from tests.city.calendars import BOSTON, city_hall
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 BOSTON_2011 = DATA / "boston-311-2011H2.csv.gz"

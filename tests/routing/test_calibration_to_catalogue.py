@@ -15,7 +15,7 @@ from civic311_city.loading import CityConfigError, load_catalogue, load_district
 from civic311_routing.domain.calibration import Case, calibrate, candidates, target
 from civic311_routing.domain.routing import Router
 from civic311_routing.entrypoints.calibrate import catalogue_lines, sla_line
-from tests.routing.calendars import BOSTON, city_hall
+from tests.city.calendars import BOSTON, city_hall
 
 CALENDAR = city_hall()
 # Every shape calibration proposes, from a sample whose targets suggest a few amounts of each kind.

@@ -32,7 +32,7 @@ from civic311_routing.entrypoints.consumer import routing_handler
 from civic311_routing.settings import RoutingSettings
 from civic311_routing.wiring import SERVICE as ROUTING_SERVICE
 from civic311_routing.wiring import build_router
-from tests.routing.calendars import city_hall, local
+from tests.city.calendars import city_hall, local
 
 STAFF = Actor(kind="staff", id="supervisor-1")
 NORTH = Location(lat=42.37, long=-71.10)

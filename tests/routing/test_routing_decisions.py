@@ -11,7 +11,7 @@ from civic311_city.calendar import due_at
 from civic311_city.loading import load_catalogue, load_districts
 from civic311_routing.adapters.rules_file import load_rules
 from civic311_routing.domain.routing import Router
-from tests.routing.calendars import city_hall, local
+from tests.city.calendars import city_hall, local
 
 NORTH = Location(lat=42.37, long=-71.10)
 SOUTH = Location(lat=42.32, long=-71.02)

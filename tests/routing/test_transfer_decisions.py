@@ -30,7 +30,7 @@ from civic311_routing.domain.transfer import (
     queues_of,
     request_so_far,
 )
-from tests.routing.calendars import city_hall, local
+from tests.city.calendars import city_hall, local
 
 NORTH = Location(lat=42.37, long=-71.10)
 CREATED = local(2026, 1, 8, 10, 0)  # a Thursday morning

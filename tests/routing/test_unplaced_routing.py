@@ -8,7 +8,7 @@ from civic311_backbone.contracts import Location, RequestCreated
 from civic311_city.loading import load_catalogue, load_districts
 from civic311_routing.adapters.rules_file import load_rules
 from civic311_routing.domain.routing import Router, Triage
-from tests.routing.calendars import city_hall, local
+from tests.city.calendars import city_hall, local
 
 CREATED = local(2026, 1, 8, 10, 0)
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from civic311_city.calendar import due_at
-from tests.routing.calendars import BOSTON, city_hall, local
+from tests.city.calendars import BOSTON, city_hall, local
 
 
 def test_working_day_target_skips_the_weekend() -> None:

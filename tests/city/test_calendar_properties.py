@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from civic311_city.calendar import TargetKind, due_at
-from tests.routing.calendars import city_hall
+from tests.city.calendars import city_hall
 
 CALENDAR = city_hall()
 created_times = st.datetimes(
