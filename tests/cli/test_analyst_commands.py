@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from typer.testing import CliRunner
@@ -15,6 +18,7 @@ from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_backbone.testing.factories import new_stream_id, request_created
 from civic311_backbone.testing.plugin import settings_env
+from tests.reporting.analyst_cli import replayed
 
 
 async def test_report_replays_the_store_and_prints_csv(
@@ -53,3 +57,35 @@ async def _invoke(args: list[str]):  # type: ignore[no-untyped-def]
 
     # The command runs its own event loop, so it runs in a thread beside the test's loop.
     return await asyncio.to_thread(CliRunner().invoke, app, args)
+
+
+async def test_as_of_is_the_city_s_midnight_unless_an_offset_is_given(
+    store: EventStore, settings: BackboneSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a request filed at 22:00 in Boston on 30 June (02:00 on 1 July in UTC)
+    filed_at = datetime(2011, 7, 1, 2, 0, tzinfo=UTC)
+    events = [
+        replace(request_created(), occurred_at=filed_at),
+        replace(
+            new_event(
+                Assigned(department="Public Works", queue="PWD-Streets"),
+                actor=Actor(kind="service", id="routing"),
+            ),
+            occurred_at=filed_at + timedelta(minutes=1),
+        ),
+    ]
+    await store.append(new_stream_id(), events, expected_version=0)
+    await replayed(store, 1)  # past the horizon other workers' open transactions may hold back
+    for key, value in settings_env(settings).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("CITY_TIME_ZONE", "America/New_York")
+
+    async def departments(as_of: str) -> set[str]:
+        result = await _invoke(["report", "--as-of", as_of, "--format", "json"])
+        assert result.exit_code == 0, result.output
+        return {row["group"] for row in json.loads(result.output)["by_department"]}
+
+    # Then "as of 1 July" is Boston's midnight, after it; midnight UTC is before it
+    assert "Public Works" in await departments("2011-07-01")
+    assert "Public Works" not in await departments("2011-07-01T00:00:00+00:00")
+    assert "Public Works" not in await departments("2011-06-30T21:59:00")
