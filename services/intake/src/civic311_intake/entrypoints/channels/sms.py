@@ -21,6 +21,7 @@ from civic311_intake.adapters.sms_provider import (
     twiml_message,
 )
 from civic311_intake.application.text_intake import InboundMessage, TextIntake, receive
+from civic311_intake.domain.text import text_problem
 
 MAX_BODY_BYTES = 64 * 1024
 """A text is at most 1,600 characters; the provider's other fields are short."""
@@ -38,7 +39,7 @@ class SmsChannel:
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/xml": {}}, "description": "TwiML: the text to send back to the resident"},
-    400: {"description": "Not a provider's message (MessageSid or From missing)"},
+    400: {"description": "Not a provider's message (MessageSid or From missing), or a field that is no text"},
     403: {"description": "The provider's signature does not match"},
     404: {"description": "The SMS channel is off on this gateway"},
     413: {"description": "Request too large"},
@@ -63,6 +64,10 @@ async def sms_webhook(request: Request) -> Response:
     if not message_id or not sender or len(message_id) > 200 or len(sender) > 40:
         return _refuse(400, "A message needs MessageSid and From (a phone number).")
     media_url = fields.get("MediaUrl0") if fields.get("NumMedia", "0") != "0" else None
+    for name, given in (("MessageSid", message_id), ("From", sender), ("Body", fields.get("Body", ""))):
+        why = text_problem(given)  # the one text rule (NUL cannot even be stored)
+        if why is not None:
+            return _refuse(400, f"{name}: {why}")
     message = InboundMessage(
         channel="sms",
         message_id=message_id,

@@ -100,7 +100,10 @@ def _amount(form: FormData, name: str) -> Decimal | None:
         raise BadCommand(name, "a number, e.g. 1.5") from error
     if not amount.is_finite() or amount < 0:
         raise BadCommand(name, "a number of at least 0")
-    return amount.quantize(Decimal("0.01"))
+    try:
+        return amount.quantize(Decimal("0.01"))
+    except InvalidOperation as error:  # too many digits to keep to the cent (1E30): no amount anyone spent
+        raise BadCommand(name, "a number, e.g. 1.5") from error
 
 
 def caller_submission(form: FormData, request_type: RequestType) -> tuple[Submission, dict[str, str]]:

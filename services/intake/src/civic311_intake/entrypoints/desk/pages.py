@@ -29,6 +29,7 @@ from civic311_intake.application.queue import QueueFilter, department_queue
 from civic311_intake.domain.staff.commands import BadCommand, NotAllowed, NotNow
 from civic311_intake.domain.staff.members import StaffMember
 from civic311_intake.entrypoints.api.dependencies import Pool, StaffAccountsDep
+from civic311_intake.entrypoints.api.errors import excerpt
 from civic311_intake.entrypoints.desk.auth import SESSION_COOKIE, SIGN_IN_PATH, PageSession
 from civic311_intake.entrypoints.desk.dependencies import DeskDep
 from civic311_intake.entrypoints.desk.page_forms import (
@@ -203,7 +204,7 @@ async def act(
     if action not in ACTIONS:
         context: dict[str, Any] = {
             "heading": "No such action",
-            "text": action,
+            "text": excerpt(action),  # what was asked, as every refusal shows it: a short excerpt
             "links": [("/staff/queue", "Back to the queue")],
         }
         return render(request, web, "desk/message.html", member, context, status_code=404)

@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 from civic311_backbone.contracts import Contact
 from civic311_city.catalogue import Catalogue, RequestType
 from civic311_intake.domain.submission import FieldProblem, Submission, check_submission, plain_number
+from civic311_intake.domain.text import is_text
 from civic311_intake.entrypoints.web import LANGUAGES, Translator
 
 TEXT_FIELDS = ("address_string", "lat", "long", "description", "media_url")
@@ -110,6 +111,9 @@ def _contact(form: ReportForm, t: Translator, errors: dict[str, str]) -> Contact
         errors["email"] = t("problems.email")
     if phone and not _PHONE.match(phone):
         errors["phone"] = t("problems.phone")
+    for name in CONTACT_FIELDS:  # the one text rule, as for every other field (NUL cannot even be stored)
+        if name not in errors and not is_text(form.value(name)):
+            errors[name] = t("problems.characters")
     given = {name: form.value(name) for name in CONTACT_FIELDS if form.value(name)}
     if not given or any(name in errors for name in CONTACT_FIELDS):
         return None

@@ -45,5 +45,10 @@ async def require_csrf(request: Request) -> None:
     form = await request.form()  # Starlette keeps the parsed form: the route reads it again for free
     sent = form.get(CSRF_FIELD)
     cookie = request.cookies.get(CSRF_COOKIE)
-    if not isinstance(sent, str) or not cookie or not secrets.compare_digest(sent, cookie):
+    # As bytes: compare_digest raises TypeError (a 500) on a str that is not ASCII, and either may be.
+    if not isinstance(sent, str) or not cookie or not secrets.compare_digest(_bytes(sent), _bytes(cookie)):
         raise CsrfRejected()
+
+
+def _bytes(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
