@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import json
 from pathlib import Path
 
 import asyncpg
@@ -17,7 +16,13 @@ from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_reporting.adapters.importing.mapping import load_mapping
 from civic311_reporting.entrypoints import cli
-from tests.reporting.analyst_cli import civic311, point_at, replayed
+from tests.reporting.analyst_cli import (
+    civic311,
+    compared_by_department,
+    judged_by_department,
+    point_at,
+    replayed,
+)
 from tests.reporting.boston_export import case, write_export
 from tests.reporting.test_mapped_import import MAPPING, ticket, write
 
@@ -81,21 +86,14 @@ async def test_report_with_the_city_s_profile_gives_compare_s_figures_on_the_sam
     )
     # When compared, and reported with the mapping's profile and with the same profile as a file
     compared = await asyncio.to_thread(cli.comparison, settings, export, CLASSIC)
-    by_mapping = await civic311("report", "--mapping", "boston-classic", "--format", "json")
-    by_profile = await civic311("report", "--profile", str(profile), "--format", "json")
-    plain = await civic311("report", "--format", "json")
+    by_mapping = await judged_by_department("--mapping", "boston-classic")
+    by_profile = await judged_by_department("--profile", str(profile))
+    plain = await judged_by_department()
     # Then the report's judged cases and on-time counts per department are compare's "all ours"
-    assert by_mapping.exit_code == 0, by_mapping.output
-    expected = {
-        d.department: (d.ours_all, d.ours_all_on_time) for d in compared.departments.values() if d.ours_all
-    }
-    for output in (by_mapping.output, by_profile.output):
-        rows = json.loads(output)["by_department"]
-        assert {r["group"]: (r["judged"], r["on_time"]) for r in rows} == expected
-    assert expected == {"PWDx": (7, 3), "PROP": (1, 0)}
+    expected = compared_by_department(compared)
+    assert by_mapping == by_profile == expected == {"PWDx": (7, 3), "PROP": (1, 0)}
     # and civic311's own conventions (duplicates left out) differ, as they should
-    plain_rows = {r["group"]: r["judged"] for r in json.loads(plain.output)["by_department"]}
-    assert plain_rows["PWDx"] == 6
+    assert plain["PWDx"][0] == 6
 
 
 async def test_compare_lists_as_many_differences_as_asked_and_writes_them_all(

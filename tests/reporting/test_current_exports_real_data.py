@@ -7,7 +7,6 @@ and `report` with the mapping's profile gives `compare`'s figures on the same st
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from pathlib import Path
 
@@ -17,7 +16,13 @@ from civic311_backbone.settings import BackboneSettings
 from civic311_backbone.store import EventStore
 from civic311_reporting.adapters.importing.mapping import load_mapping
 from civic311_reporting.entrypoints import cli
-from tests.reporting.analyst_cli import civic311, point_at, replayed
+from tests.reporting.analyst_cli import (
+    civic311,
+    compared_by_department,
+    judged_by_department,
+    point_at,
+    replayed,
+)
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 BOSTON = DATA / "boston-311-2025-08_2026-02.csv"
@@ -58,13 +63,8 @@ async def test_boston_current_imports_once_and_agrees_with_the_citys_flags(
 
     # `report` following the city's conventions (the mapping's profile) judges what `compare` judges
     compared = await asyncio.to_thread(cli.comparison, settings, BOSTON, load_mapping("boston-current"))
-    reported = await civic311("report", "--mapping", "boston-current", "--format", "json")
-    assert reported.exit_code == 0, reported.output
-    expected = {
-        d.department: (d.ours_all, d.ours_all_on_time) for d in compared.departments.values() if d.ours_all
-    }
-    rows = json.loads(reported.output)["by_department"]
-    assert {r["group"]: (r["judged"], r["on_time"]) for r in rows} == expected
+    expected = compared_by_department(compared)
+    assert await judged_by_department("--mapping", "boston-current") == expected
     assert sum(judged for judged, _ in expected.values()) >= 5000
 
 
