@@ -1,6 +1,6 @@
 """The analysts' commands: reports replayed to any instant, imports of a city's history, exports in a
-city's layout, dry runs of a mapping, comparisons with the city's own figures, and SLA calibration. Every command reads its file
-through one column mapping (`--mapping`: a shipped name or a TOML file).
+city's layout, dry runs of a mapping, comparisons with the city's own figures, and SLA calibration.
+Every command reads its file through one column mapping (`--mapping`: a shipped name or a TOML file).
 
 An analyst's mistake (a bad mapping, a file that is not a CSV, a time that does not parse) is one line
 on stderr naming the file, the line or column, and why, with exit status 2: never a traceback.

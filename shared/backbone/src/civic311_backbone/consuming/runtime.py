@@ -249,21 +249,11 @@ class EventConsumer:
             async with self._pool.acquire() as conn:
                 await self.spec.handler(envelope, conn)
             return True
-        async with self._pool.acquire() as conn, conn.transaction():
-            first_time = await conn.fetchval(
-                """INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
-                   ON CONFLICT DO NOTHING RETURNING true""",
-                self.spec.name,
-                envelope.event_id,
-            )
-            if not first_time:
-                log.info("already processed; acknowledging again")
-                return False
-            await self.spec.handler(envelope, conn)
-        return True
+        return await self._apply_batch([envelope]) == 1
 
     async def _apply_batch(self, envelopes: list[Envelope[Any]]) -> int:
-        """Several events of one lane in one transaction; how many were handled for the first time."""
+        """Events of one lane in one transaction, each recorded as processed and handled unless it was
+        already; how many were handled for the first time."""
         async with self._pool.acquire() as conn, conn.transaction():
             fresh = await conn.fetch(
                 """INSERT INTO processed_events (consumer, event_id) SELECT $1, unnest($2::uuid[])
